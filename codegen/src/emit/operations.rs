@@ -1,0 +1,71 @@
+//! One async function per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, Emitter};
+use crate::ir::Operation;
+
+impl Emitter {
+    pub(super) fn operation(&self, op: &Operation) -> TokenStream {
+        let rt = &self.rt;
+        let doc = doc_attrs(&op.doc);
+        let name = format_ident!("{}", op.name);
+        let response = self.ty(&op.response);
+
+        // `{session}` in the template becomes the (encoded) argument of that name.
+        let mut template = op.path.clone();
+        for param in &op.path_params {
+            template = template.replace(&format!("{{{}}}", param.wire), &format!("{{{}}}", param.name));
+        }
+        let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| format_ident!("{}", p.name)).collect();
+        let path = if path_args.is_empty() {
+            quote!(let path = #template;)
+        } else {
+            quote! {
+                #(let #path_args = #rt::encode_path_segment(#path_args);)*
+                let path = format!(#template);
+            }
+        };
+        let path_ref = if path_args.is_empty() { quote!(path) } else { quote!(&path) };
+
+        let mut args = vec![quote!(client: &#rt::Client)];
+        args.extend(path_args.iter().map(|a| quote!(#a: &str)));
+        let query = op.query.as_ref().map(|q| format_ident!("{}", q));
+        let body = op.body.as_ref().map(|b| format_ident!("{}", b));
+        let call = match (&query, &body) {
+            (Some(q), Some(b)) => {
+                args.push(quote!(query: &#q));
+                args.push(quote!(params: &#b));
+                let method = format_ident!("{}", op.method);
+                quote!(client.send(#rt::Method::#method, #path_ref, query, Some(params)).await)
+            }
+            (Some(params), None) | (None, Some(params)) => {
+                args.push(quote!(params: &#params));
+                self.simple_call(op, &path_ref, quote!(params))
+            }
+            (None, None) => self.simple_call(op, &path_ref, quote!(&())),
+        };
+        quote! {
+            #doc
+            pub async fn #name(#(#args),*) -> Result<#response, #rt::Error> {
+                #path
+                #call
+            }
+        }
+    }
+
+    /// `client.get(path, query)`, `client.post(path, form)`, `client.delete(path, query)`.
+    fn simple_call(&self, op: &Operation, path: &TokenStream, params: TokenStream) -> TokenStream {
+        let rt = &self.rt;
+        match op.method.as_str() {
+            "GET" => quote!(client.get(#path, #params).await),
+            "POST" => quote!(client.post(#path, #params).await),
+            "DELETE" => quote!(client.delete(#path, #params).await),
+            other => {
+                let method = format_ident!("{}", other);
+                quote!(client.send(#rt::Method::#method, #path, &(), Some(#params)).await)
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The model of what will be emitted. It knows Rust shapes, not OpenAPI: `lower` builds it,
+//! `emit` prints it, and `diff` compares two of them.
+
+/// Everything generated from one spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The `Stripe-Version` the generated code was made for.
+    pub api_version: String,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Where it comes from: a component name, or `Parent.field` for inline schemas.
+    pub origin: String,
+    /// Rustdoc Markdown.
+    pub doc: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// An open string enum: values the spec does not list are kept, not rejected.
+    Enum(Vec<Variant>),
+    /// An untagged union (`anyOf` / `oneOf`); the first arm that decodes wins.
+    Union(Vec<Arm>),
+    /// A schema that is just another type (`type: string` with a name).
+    Alias(Type),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Request parameters (sent) rather than a model (received).
+    pub params: bool,
+    /// Has a required `id: String`: it implements the runtime's `Object` trait.
+    pub has_id: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The JSON / form key.
+    pub wire: String,
+    pub doc: String,
+    pub ty: Type,
+    /// May be absent or null: emitted as `Option<ty>`.
+    pub optional: bool,
+    /// Personal data or a secret: hidden from `Debug`.
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    pub name: String,
+    pub ty: Type,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Type {
+    String,
+    Bool,
+    Integer,
+    Number,
+    /// Seconds since the epoch (`format: unix-time`).
+    Timestamp,
+    /// Anything: `serde_json::Value`.
+    Json,
+    /// A generated type.
+    Named(String),
+    /// A type the runtime provides instead of a generated one (path relative to the runtime).
+    Provided(String),
+    Vec(Box<Type>),
+    /// A string-keyed map (`additionalProperties`).
+    Map(Box<Type>),
+    /// Breaks a cycle of types that contain each other.
+    Boxed(Box<Type>),
+    /// An id, or the object when expanded.
+    Expandable(Box<Type>),
+    /// A value, or the empty string that unsets it.
+    Emptyable(Box<Type>),
+    /// One page of a list (`object: "list"`).
+    List(Box<Type>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The function name.
+    pub name: String,
+    pub operation_id: String,
+    pub doc: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as in the spec, such as `/v1/identity/verification_sessions/{session}`.
+    pub path: String,
+    pub path_params: Vec<PathParam>,
+    /// The params struct sent as the query string.
+    pub query: Option<String>,
+    /// The params struct sent as the form body.
+    pub body: Option<String>,
+    pub response: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    pub name: String,
+    pub wire: String,
+}

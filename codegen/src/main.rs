@@ -1,0 +1,116 @@
+//! `stripe-identity-codegen`: generate, check a committed snapshot, or report what a spec bump changes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use stripe_identity_codegen::{Generator, OUTPUT_FILE};
+
+const USAGE: &str = "\
+usage:
+  stripe-identity-codegen generate [--spec FILE] [--prefix P]... --out DIR
+      writes DIR/stripe_identity.rs, exactly what build.rs writes
+  stripe-identity-codegen check [--spec FILE] [--prefix P]... [--snapshot DIR]
+      exits 1 with a unified diff when the committed snapshot is stale
+  stripe-identity-codegen diff OLD NEW [--prefix P]...
+      prints a Markdown report of what changed between two specs
+
+defaults: --spec spec/stripe.json, --prefix /v1/identity/, --snapshot generated-tests/snapshot";
+
+struct Args {
+    command: String,
+    spec: PathBuf,
+    prefixes: Vec<String>,
+    out: Option<PathBuf>,
+    snapshot: PathBuf,
+    positional: Vec<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut raw = std::env::args().skip(1);
+    let command = raw.next().ok_or("missing command")?;
+    let mut args = Args {
+        command,
+        spec: PathBuf::from("spec/stripe.json"),
+        prefixes: Vec::new(),
+        out: None,
+        snapshot: PathBuf::from("generated-tests/snapshot"),
+        positional: Vec::new(),
+    };
+    while let Some(arg) = raw.next() {
+        let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--spec" => args.spec = value("--spec")?.into(),
+            "--prefix" => args.prefixes.push(value("--prefix")?),
+            "--out" => args.out = Some(value("--out")?.into()),
+            "--snapshot" => args.snapshot = value("--snapshot")?.into(),
+            "-h" | "--help" => return Err(String::new()),
+            other if other.starts_with('-') => return Err(format!("unknown option {other}")),
+            other => args.positional.push(other.into()),
+        }
+    }
+    Ok(args)
+}
+
+fn generator(spec: PathBuf, prefixes: &[String]) -> Generator {
+    let generator = Generator::new(spec);
+    if prefixes.is_empty() {
+        generator
+    } else {
+        generator.prefixes(prefixes.iter().cloned())
+    }
+}
+
+fn run(args: Args) -> Result<ExitCode, String> {
+    match args.command.as_str() {
+        "generate" => {
+            let out = args.out.ok_or("generate needs --out DIR")?;
+            std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let path = generator(args.spec, &args.prefixes).generate_to(&out).map_err(|e| e.to_string())?;
+            eprintln!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        "check" => {
+            let output = generator(args.spec, &args.prefixes).generate().map_err(|e| e.to_string())?;
+            let path = args.snapshot.join(OUTPUT_FILE);
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            match stripe_identity_codegen::diff::unified(&committed, &output.code, &path.display().to_string()) {
+                None => {
+                    eprintln!("{} is up to date", path.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(diff) => {
+                    println!("{diff}");
+                    eprintln!(
+                        "{} is stale: run `cargo run -p stripe-identity-codegen -- generate --out {}`",
+                        path.display(),
+                        args.snapshot.display()
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        "diff" => {
+            let [old, new] = <[PathBuf; 2]>::try_from(args.positional).map_err(|_| "diff needs OLD and NEW")?;
+            let old_api = generator(old.clone(), &args.prefixes).generate().map_err(|e| e.to_string())?.api;
+            let new_api = generator(new.clone(), &args.prefixes).generate().map_err(|e| e.to_string())?.api;
+            let title = format!("{} → {}", old.display(), new.display());
+            print!("{}", stripe_identity_codegen::diff::report(&old_api, &new_api, &title));
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command {other}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let result = parse_args().and_then(run);
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

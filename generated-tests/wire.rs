@@ -1,0 +1,337 @@
+//! Every generated endpoint function against a local server: the exact request on the wire,
+//! and the decoding of a realistic response with every field present.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use stripe_identity::*;
+use support::{list_json, report_json, session_json, MockStripe, Reply};
+
+const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+
+fn client(server: &MockStripe) -> Client {
+    Client::builder(KEY).base_url(server.url()).max_retries(0).build().unwrap()
+}
+
+/// Re-serializes a decoded value: equal to the fixture only if every field was kept.
+fn assert_round_trips<T: serde::Serialize>(decoded: &T, fixture: &str) {
+    let expected: serde_json::Value = serde_json::from_str(fixture).unwrap();
+    assert_eq!(serde_json::to_value(decoded).unwrap(), expected);
+}
+
+fn assert_common_headers(request: &support::Recorded) {
+    assert_eq!(request.header("Authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(request.header("Stripe-Version"), Some("2022-11-15"));
+    assert!(request.header("User-Agent").unwrap().starts_with("stripe-identity/"));
+    let client_agent: serde_json::Value =
+        serde_json::from_str(request.header("X-Stripe-Client-User-Agent").unwrap()).unwrap();
+    assert_eq!(client_agent["lang"], "rust");
+    assert_eq!(request.header("Stripe-Account"), None);
+}
+
+fn assert_get(request: &support::Recorded, target: &str) {
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.target, target);
+    assert_eq!(request.body, "");
+    assert_eq!(request.header("Idempotency-Key"), None, "GETs carry no idempotency key");
+    assert_common_headers(request);
+}
+
+fn assert_post(request: &support::Recorded, target: &str, body: &str) {
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, target);
+    assert_eq!(request.body, body);
+    assert_eq!(request.header("Content-Type"), Some("application/x-www-form-urlencoded"));
+    assert_common_headers(request);
+}
+
+fn assert_uuid_v4(key: &str) {
+    let parsed = uuid::Uuid::parse_str(key).unwrap_or_else(|_| panic!("{key} is not a UUID"));
+    assert_eq!(parsed.get_version_num(), 4);
+}
+
+#[tokio::test]
+async fn list_verification_reports_sends_filters_as_a_query() {
+    let url = "/v1/identity/verification_reports";
+    let server = MockStripe::start(vec![Reply::json(200, list_json(url, &report_json(), false))]).await;
+    let params = ListVerificationReportsParams {
+        created: Some(
+            RangeQuerySpecs { gte: Some(1_600_000_000), lt: Some(1_700_000_000), ..Default::default() }.into(),
+        ),
+        expand: Some(vec!["data.document".into()]),
+        limit: Some(3),
+        type_: Some(ListVerificationReportsType::Document),
+        verification_session: Some("vs_123".into()),
+        ..Default::default()
+    };
+    let page = list_verification_reports(&client(&server), &params).await.unwrap();
+    assert_get(
+        &server.only_request(),
+        "/v1/identity/verification_reports?created[gte]=1600000000&created[lt]=1700000000&expand[0]=data.document&limit=3&type=document&verification_session=vs_123",
+    );
+    assert!(!page.has_more);
+    assert_eq!(page.url, url);
+    assert_eq!(page.data.len(), 1);
+    assert_round_trips(&page.data[0], &report_json());
+}
+
+#[tokio::test]
+async fn retrieve_verification_report_encodes_the_id() {
+    let server = MockStripe::start(vec![Reply::json(200, report_json())]).await;
+    let params = RetrieveVerificationReportParams { expand: Some(vec!["document".into()]) };
+    let report = retrieve_verification_report(&client(&server), "vr a/b?c", &params).await.unwrap();
+    assert_get(&server.only_request(), "/v1/identity/verification_reports/vr%20a%2Fb%3Fc?expand[0]=document");
+    assert_round_trips(&report, &report_json());
+    assert_eq!(report.created, Timestamp(1_680_860_383));
+    let document = report.document.as_ref().unwrap();
+    assert_eq!(document.status, GelatoDocumentReportStatus::Verified);
+    assert_eq!(document.dob.as_ref().unwrap().year, Some(1990));
+    assert_eq!(report.id_number.as_ref().unwrap().id_number_type, Some(GelatoIdNumberReportIdNumberType::UsSsn));
+    assert_eq!(report.options.as_ref().unwrap().id_number, Some(GelatoReportIdNumberOptions {}));
+}
+
+#[tokio::test]
+async fn list_verification_sessions_sends_an_exact_created_and_a_cursor() {
+    let url = "/v1/identity/verification_sessions";
+    let server = MockStripe::start(vec![Reply::json(200, list_json(url, &session_json(), false))]).await;
+    let params = ListVerificationSessionsParams {
+        created: Some(1_600_000_000.into()),
+        limit: Some(3),
+        starting_after: Some("vs_1".into()),
+        status: Some(ListVerificationSessionsStatus::Verified),
+        ..Default::default()
+    };
+    let page = list_verification_sessions(&client(&server), &params).await.unwrap();
+    assert_get(
+        &server.only_request(),
+        "/v1/identity/verification_sessions?created=1600000000&limit=3&starting_after=vs_1&status=verified",
+    );
+    assert_round_trips(&page.data[0], &session_json());
+}
+
+#[tokio::test]
+async fn create_verification_session_posts_nested_options_as_brackets() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let mut params = CreateVerificationSessionParams::new(CreateVerificationSessionType::Document);
+    params.expand = Some(vec!["last_verification_report".into()]);
+    params.metadata = Some(BTreeMap::from([("user_id".into(), "42".into()), ("weird key".into(), "a&b=c".into())]));
+    params.options = Some(SessionOptionsParam {
+        document: Some(Emptyable::Set(DocumentOptions {
+            allowed_types: Some(vec![
+                DocumentOptionsAllowedTypes::DrivingLicense,
+                DocumentOptionsAllowedTypes::Passport,
+            ]),
+            require_live_capture: Some(true),
+            require_matching_selfie: Some(true),
+            ..Default::default()
+        })),
+    });
+    params.return_url = Some("https://example.com/r?x=1&y=2".into());
+    let session = create_verification_session(&client(&server), &params).await.unwrap();
+    let request = server.only_request();
+    assert_post(
+        &request,
+        "/v1/identity/verification_sessions",
+        "expand[0]=last_verification_report&metadata[user_id]=42&metadata[weird%20key]=a%26b%3Dc\
+         &options[document][allowed_types][0]=driving_license&options[document][allowed_types][1]=passport\
+         &options[document][require_live_capture]=true&options[document][require_matching_selfie]=true\
+         &return_url=https%3A%2F%2Fexample.com%2Fr%3Fx%3D1%26y%3D2&type=document",
+    );
+    assert_uuid_v4(request.header("Idempotency-Key").unwrap());
+    assert_round_trips(&session, &session_json());
+    assert_eq!(session.status, IdentityVerificationSessionStatus::Verified);
+    assert_eq!(session.metadata["plan"], "pro");
+}
+
+#[tokio::test]
+async fn retrieve_verification_session_decodes_an_expanded_report() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let params = RetrieveVerificationSessionParams { expand: Some(vec!["last_verification_report".into()]) };
+    let session =
+        retrieve_verification_session(&client(&server), "vs_1MwBkz2eZvKYlo2CfN9n8u7J", &params).await.unwrap();
+    assert_get(
+        &server.only_request(),
+        "/v1/identity/verification_sessions/vs_1MwBkz2eZvKYlo2CfN9n8u7J?expand[0]=last_verification_report",
+    );
+    let report = session.last_verification_report.as_ref().unwrap();
+    assert!(report.is_expanded());
+    assert_eq!(report.id(), "vr_1MwBlH2eZvKYlo2C91hOpFMf");
+    assert_eq!(report.as_object().unwrap().verification_session.as_deref(), Some("vs_1MwBkz2eZvKYlo2CfN9n8u7J"));
+    assert_eq!(session.verified_outputs.as_ref().unwrap().first_name.as_deref(), Some("Jenny"));
+    assert_eq!(session.last_error.as_ref().unwrap().code, Some(GelatoSessionLastErrorCode::DocumentUnverifiedOther));
+}
+
+#[tokio::test]
+async fn update_verification_session_can_unset_fields() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let params = UpdateVerificationSessionParams {
+        metadata: Some(BTreeMap::from([("remove_me".into(), String::new())])),
+        options: Some(SessionOptionsParam { document: Some(Emptyable::Empty) }),
+        type_: Some(UpdateVerificationSessionType::IdNumber),
+        ..Default::default()
+    };
+    let client = client(&server).with_idempotency_key("update-42").with_stripe_account("acct_123");
+    update_verification_session(&client, "vs_1", &params).await.unwrap();
+    let request = server.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/v1/identity/verification_sessions/vs_1");
+    assert_eq!(request.body, "metadata[remove_me]=&options[document]=&type=id_number");
+    assert_eq!(request.header("Idempotency-Key"), Some("update-42"));
+    assert_eq!(request.header("Stripe-Account"), Some("acct_123"));
+}
+
+#[tokio::test]
+async fn cancel_verification_session_posts_an_empty_form() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let session = cancel_verification_session(&client(&server), "vs_1", &CancelVerificationSessionParams::default())
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_post(&request, "/v1/identity/verification_sessions/vs_1/cancel", "");
+    assert_uuid_v4(request.header("Idempotency-Key").unwrap());
+    assert_round_trips(&session, &session_json());
+}
+
+#[tokio::test]
+async fn redact_verification_session_posts_expand() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let params = RedactVerificationSessionParams {
+        expand: Some(vec!["verified_outputs".into(), "last_verification_report".into()]),
+    };
+    let session = redact_verification_session(&client(&server), "vs_1", &params).await.unwrap();
+    assert_post(
+        &server.only_request(),
+        "/v1/identity/verification_sessions/vs_1/redact",
+        "expand[0]=verified_outputs&expand[1]=last_verification_report",
+    );
+    assert_eq!(session.redaction.unwrap().status, VerificationSessionRedactionStatus::Processing);
+}
+
+#[tokio::test]
+async fn stripe_errors_become_typed_api_errors() {
+    let body = r#"{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such verificationsession: 'vs_x'","param":"session","doc_url":"https://stripe.com/docs/error-codes/resource-missing"}}"#;
+    let server = MockStripe::start(vec![Reply::json(404, body)]).await;
+    let error = retrieve_verification_session(&client(&server), "vs_x", &Default::default()).await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.request_id(), Some("req_test_404"));
+    let Error::Api(api) = error else { panic!("expected an API error, got {error:?}") };
+    assert_eq!(api.error_type, ApiErrorType::InvalidRequestError);
+    assert_eq!(api.code.as_deref(), Some("resource_missing"));
+    assert_eq!(api.param.as_deref(), Some("session"));
+    assert_eq!(api.doc_url.as_deref(), Some("https://stripe.com/docs/error-codes/resource-missing"));
+    assert!(api.to_string().contains("HTTP 404"));
+}
+
+#[tokio::test]
+async fn a_non_json_error_page_is_a_decode_error_with_status_and_request_id() {
+    let server = MockStripe::start(vec![Reply::json(502, "<html>Bad gateway</html>")]).await;
+    let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(decode.status, 502);
+    assert_eq!(decode.request_id.as_deref(), Some("req_test_502"));
+    assert_eq!(decode.body_excerpt(), "<html>Bad gateway</html>");
+}
+
+#[tokio::test]
+async fn a_malformed_success_names_the_path_and_leaks_no_personal_data() {
+    let body = session_json().replace(r#""created": 1680860345"#, r#""created": "Jenny Rosen""#);
+    assert_ne!(body, session_json());
+    let server = MockStripe::start(vec![Reply::json(200, body)]).await;
+    let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(decode.status, 200);
+    assert_eq!(decode.path, "created");
+    assert!(decode.body_len() > 1000);
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains("Jenny"), "{shown}");
+        assert!(!shown.contains("Rosen"), "{shown}");
+        assert!(shown.contains("created"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn truncated_bodies_and_wrong_shapes_never_panic() {
+    let full = session_json();
+    let bodies = vec![
+        String::new(),
+        "null".into(),
+        "[]".into(),
+        "{}".into(),
+        full[..full.len() / 2].to_string(),
+        r#"{"error":{}}"#.into(),
+    ];
+    let replies = bodies.iter().map(|b| Reply::json(200, b.clone())).collect();
+    let server = MockStripe::start(replies).await;
+    for _ in &bodies {
+        let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn enum_values_the_spec_does_not_list_are_kept() {
+    let body = session_json().replace(r#""status": "verified""#, r#""status": "needs_review""#);
+    let server = MockStripe::start(vec![Reply::json(200, body.clone())]).await;
+    let session = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap();
+    assert_eq!(session.status, IdentityVerificationSessionStatus::Unrecognized("needs_review".into()));
+    assert_round_trips(&session, &body);
+}
+
+#[tokio::test]
+async fn debug_output_hides_personal_data_and_secrets() {
+    let session: IdentityVerificationSession = serde_json::from_str(&session_json()).unwrap();
+    let shown = format!("{session:?}");
+    for secret in ["Jenny", "Rosen", "000000000", "Oyster", "94080", "D1234567", "_secret_test_", "1990"] {
+        assert!(!shown.contains(secret), "Debug shows {secret}: {shown}");
+    }
+    assert!(shown.contains("[redacted]"));
+    assert!(shown.contains("vs_1MwBkz2eZvKYlo2CfN9n8u7J"), "ids stay visible");
+}
+
+#[tokio::test]
+async fn retries_reuse_the_idempotency_key() {
+    let server = MockStripe::start(vec![Reply::json(503, "{}"), Reply::json(200, session_json())]).await;
+    let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
+    cancel_verification_session(&client, "vs_1", &Default::default()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let key = requests[0].header("Idempotency-Key").unwrap();
+    assert_uuid_v4(key);
+    assert_eq!(requests[1].header("Idempotency-Key"), Some(key));
+}
+
+#[tokio::test]
+async fn stripe_should_retry_false_stops_retries() {
+    let reply =
+        Reply::json(503, r#"{"error":{"type":"api_error","message":"down"}}"#).header("Stripe-Should-Retry", "false");
+    let server = MockStripe::start(vec![reply]).await;
+    let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
+    let error = retrieve_verification_session(&client, "vs_1", &Default::default()).await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn next_page_continues_after_the_last_object() {
+    let url = "/v1/identity/verification_sessions";
+    let server = MockStripe::start(vec![
+        Reply::json(200, list_json(url, &session_json(), true)),
+        Reply::json(200, list_json(url, &session_json(), false)),
+    ])
+    .await;
+    let client = client(&server);
+    let params = ListVerificationSessionsParams {
+        limit: Some(1),
+        status: Some(ListVerificationSessionsStatus::Verified),
+        ..Default::default()
+    };
+    let first = list_verification_sessions(&client, &params).await.unwrap();
+    let all = first.collect_all(&client, &params, 10).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let requests = server.requests();
+    assert_eq!(
+        requests[1].target,
+        "/v1/identity/verification_sessions?limit=1&status=verified&starting_after=vs_1MwBkz2eZvKYlo2CfN9n8u7J"
+    );
+}

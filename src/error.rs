@@ -1,0 +1,285 @@
+//! The one error type every call returns, and Stripe's error body.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::form::FormError;
+
+/// Why a call failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Stripe answered with an error (4xx/5xx and a Stripe error body).
+    Api(Box<ApiError>),
+    /// The request never got an answer: connection refused, TLS, timeout.
+    Transport(reqwest::Error),
+    /// An answer came that this crate cannot read: not JSON, or not the shape the spec promises.
+    Decode(Box<DecodeError>),
+    /// The parameters could not be form-encoded.
+    Encode(FormError),
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Encode(_) => None,
+        }
+    }
+
+    /// Stripe's `Request-Id`, to quote to Stripe support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            Error::Transport(_) | Error::Encode(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Transport(e) => write!(f, "request to Stripe failed: {e}"),
+            Error::Decode(e) => e.fmt(f),
+            Error::Encode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Encode(e) => Some(e),
+            Error::Api(_) | Error::Decode(_) => None,
+        }
+    }
+}
+
+impl From<FormError> for Error {
+    fn from(e: FormError) -> Self {
+        Error::Encode(e)
+    }
+}
+
+/// An error Stripe reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The kind of error.
+    pub error_type: ApiErrorType,
+    /// A short code such as `resource_missing`.
+    pub code: Option<String>,
+    /// For card errors, the issuer's reason.
+    pub decline_code: Option<String>,
+    /// A human-readable message.
+    pub message: Option<String>,
+    /// The parameter the error is about.
+    pub param: Option<String>,
+    /// A link to the error code's documentation.
+    pub doc_url: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Stripe error {} (HTTP {}", self.error_type, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(param) = &self.param {
+            write!(f, ", param {param}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, ", request {id}")?;
+        }
+        write!(f, ")")?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Stripe's error `type`; values this crate does not know are kept.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ApiErrorType {
+    /// `api_error`: a problem on Stripe's side.
+    ApiError,
+    /// `card_error`: the card was declined or is invalid.
+    CardError,
+    /// `idempotency_error`: an idempotency key was reused with other parameters.
+    IdempotencyError,
+    /// `invalid_request_error`: the request's parameters are wrong.
+    InvalidRequestError,
+    /// A type this version does not know, kept as sent.
+    Unrecognized(String),
+}
+
+impl ApiErrorType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ApiErrorType::ApiError => "api_error",
+            ApiErrorType::CardError => "card_error",
+            ApiErrorType::IdempotencyError => "idempotency_error",
+            ApiErrorType::InvalidRequestError => "invalid_request_error",
+            ApiErrorType::Unrecognized(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ApiErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_error" => ApiErrorType::ApiError,
+            "card_error" => ApiErrorType::CardError,
+            "idempotency_error" => ApiErrorType::IdempotencyError,
+            "invalid_request_error" => ApiErrorType::InvalidRequestError,
+            other => ApiErrorType::Unrecognized(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for ApiErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of a Stripe error response (the spec's `error` schema).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ErrorResponse {
+    /// The error itself.
+    pub error: ErrorBody,
+}
+
+/// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts on).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ErrorBody {
+    /// The kind of error, as sent.
+    #[serde(rename = "type")]
+    pub error_type: Option<String>,
+    /// A short code such as `resource_missing`.
+    pub code: Option<String>,
+    /// For card errors, the issuer's reason.
+    pub decline_code: Option<String>,
+    /// A human-readable message.
+    pub message: Option<String>,
+    /// The parameter the error is about.
+    pub param: Option<String>,
+    /// A link to the error code's documentation.
+    pub doc_url: Option<String>,
+}
+
+/// How much of an undecodable body is kept.
+const BODY_EXCERPT_BYTES: usize = 2048;
+
+/// A response that could not be decoded.
+///
+/// The body may hold personal data, so neither `Display` nor `Debug` print it: read it with
+/// [`DecodeError::body_excerpt`] where you know it is safe to.
+#[derive(Clone, PartialEq)]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// Where in the body decoding failed, as a serde path (`data[0].created`); `.` for the top.
+    pub path: String,
+    /// What was wrong, with the offending values left out.
+    pub reason: String,
+    body_excerpt: String,
+    body_len: usize,
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: u16, request_id: Option<String>, path: String, reason: String, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let mut end = text.len().min(BODY_EXCERPT_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        DecodeError { status, request_id, path, reason, body_excerpt: text[..end].to_string(), body_len: body.len() }
+    }
+
+    /// The first 2 KiB of the body (lossily decoded as UTF-8). It may contain personal data.
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+
+    /// The length of the whole body in bytes.
+    pub fn body_len(&self) -> usize {
+        self.body_len
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("path", &self.path)
+            .field("reason", &self.reason)
+            .field("body_len", &self.body_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode Stripe's response (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request {id}")?;
+        }
+        write!(f, ") at `{}`: {}", self.path, self.reason)
+    }
+}
+
+/// A serde_json message without the values it quotes: `invalid type: string "Jane", expected
+/// i64` becomes `invalid type: string, expected i64`, so names and numbers never reach a log.
+pub(crate) fn redact_serde_message(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            if let Some((unexpected, expected)) = rest.split_once(", expected ") {
+                let kind = unexpected.split([' ', '`', '"']).next().unwrap_or("value");
+                return format!("{prefix}{kind}, expected {expected}");
+            }
+        }
+    }
+    if message.starts_with("expected value") || message.starts_with("EOF") || message.starts_with("missing field") {
+        return message.to_string();
+    }
+    // Other messages may quote input too; keep only their first clause.
+    message.split([':', '`', '"']).next().unwrap_or(message).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_serde_message;
+
+    #[test]
+    fn serde_messages_lose_the_values_they_quote() {
+        assert_eq!(
+            redact_serde_message("invalid type: string \"Jane Doe\", expected i64 at line 1 column 9"),
+            "invalid type: string, expected i64 at line 1 column 9"
+        );
+        assert_eq!(
+            redact_serde_message("invalid type: integer `1990`, expected a string"),
+            "invalid type: integer, expected a string"
+        );
+        assert_eq!(
+            redact_serde_message("missing field `id` at line 1 column 2"),
+            "missing field `id` at line 1 column 2"
+        );
+        assert_eq!(redact_serde_message("unknown variant `secret`, expected one of"), "unknown variant");
+    }
+}

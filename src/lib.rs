@@ -1,0 +1,37 @@
+//! Typed async bindings for [Stripe Identity](https://stripe.com/docs/identity):
+//! VerificationSessions and VerificationReports.
+//!
+//! The models and endpoint functions are generated at build time from Stripe's OpenAPI spec
+//! (`spec/stripe.json`, or the file `STRIPE_IDENTITY_SPEC` names); this crate adds the
+//! hand-written transport they call: [`Client`], Stripe's form encoding, and [`Error`].
+//!
+//! ```no_run
+//! use stripe_identity::{create_verification_session, Client, CreateVerificationSessionParams, CreateVerificationSessionType};
+//!
+//! # async fn run() -> Result<(), stripe_identity::Error> {
+//! let client = Client::new("sk_test_...");
+//! let mut params = CreateVerificationSessionParams::new(CreateVerificationSessionType::Document);
+//! params.return_url = Some("https://example.com/done".into());
+//! let session = create_verification_session(&client, &params).await?;
+//! println!("send the user to {:?}", session.url);
+//! # Ok(())
+//! # }
+//! ```
+
+mod client;
+mod error;
+pub mod form;
+mod types;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use error::{ApiError, ApiErrorType, DecodeError, Error, ErrorBody, ErrorResponse};
+pub use form::encode_path_segment;
+pub use reqwest::Method;
+pub use types::{Emptyable, Expandable, List, Object, Redacted, Timestamp};
+
+/// The code generated from the spec: models, params structs and one function per operation.
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/stripe_identity.rs"));
+}
+
+pub use generated::*;
