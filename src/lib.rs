@@ -35,3 +35,8 @@ pub mod generated {
 }
 
 pub use generated::*;
+
+/// Compiles the README's Rust example as a doctest, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -97,20 +97,23 @@ fn run(args: Args) -> Result<ExitCode, String> {
             print!("{}", stripe_identity_codegen::diff::report(&old_api, &new_api, &title));
             Ok(ExitCode::SUCCESS)
         }
-        other => Err(format!("unknown command {other}")),
+        other => Err(format!("unknown command {other}; see --help")),
     }
 }
 
 fn main() -> ExitCode {
-    let result = parse_args().and_then(run);
-    match result {
-        Ok(code) => code,
+    let args = match parse_args() {
+        Ok(args) => args,
         Err(message) => {
             if !message.is_empty() {
                 eprintln!("error: {message}");
             }
             eprintln!("{USAGE}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
-    }
+    };
+    run(args).unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
 }
