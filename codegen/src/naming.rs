@@ -13,7 +13,7 @@ const KEYWORDS: &[&str] = &[
 
 /// A type name from a schema name or title: `identity.verification_session` → `IdentityVerificationSession`.
 pub fn type_name(raw: &str) -> String {
-    let name = raw.to_upper_camel_case();
+    let name = ascii(raw.to_upper_camel_case());
     match name.chars().next() {
         None => "Unnamed".into(),
         Some(c) if c.is_ascii_digit() => format!("T{name}"),
@@ -24,7 +24,7 @@ pub fn type_name(raw: &str) -> String {
 
 /// A field or argument name: `type` → `type_`, `3d_secure` → `_3d_secure`.
 pub fn field_name(raw: &str) -> String {
-    let name = raw.to_snake_case();
+    let name = ascii(raw.to_snake_case());
     match name.chars().next() {
         None => "value".into(),
         Some(c) if c.is_ascii_digit() => format!("_{name}"),
@@ -40,12 +40,21 @@ pub fn variant_name(value: &str) -> String {
         "*" => return "All".into(),
         _ => {}
     }
-    let name = value.to_upper_camel_case();
+    let name = ascii(value.to_upper_camel_case());
     match name.chars().next() {
         None => "Value".into(),
         Some(c) if c.is_ascii_digit() => format!("V{name}"),
         _ if name == "Self" => "SelfValue".into(),
         _ => name,
+    }
+}
+
+/// Keeps the characters every Rust identifier may hold: ASCII letters, digits, `_`.
+fn ascii(name: String) -> String {
+    if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        name
+    } else {
+        name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
     }
 }
 
@@ -144,6 +153,9 @@ mod tests {
         assert_eq!(variant_name("self"), "SelfValue");
         assert_eq!(variant_name("2fa"), "V2fa");
         assert_eq!(variant_name("requires_input"), "RequiresInput");
+        assert_eq!(field_name("²"), "value");
+        assert_eq!(type_name("café_au_lait"), "CafAuLait");
+        assert_eq!(variant_name("💥"), "Value");
     }
 
     #[test]
