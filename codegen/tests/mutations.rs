@@ -180,6 +180,15 @@ fn mutate(rng: &mut fastrand::Rng, spec: &mut Value) {
     }
 }
 
+/// What one worker thread saw.
+#[derive(Default)]
+struct Tally {
+    generated: u64,
+    refused: u64,
+    /// (case, panic message, the mutated spec)
+    panics: Vec<(u64, String, String)>,
+}
+
 /// What one case did.
 enum Outcome {
     Generated,
@@ -227,20 +236,20 @@ fn mutated_specs_give_an_error_or_code_never_a_panic() {
 
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let results: Vec<(u64, u64, Vec<(u64, String, String)>)> = std::thread::scope(|scope| {
+    let results: Vec<Tally> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
                 let (base, generator) = (&base, &generator);
                 scope.spawn(move || {
-                    let (mut generated, mut refused, mut panics) = (0, 0, Vec::new());
+                    let mut tally = Tally::default();
                     for case in (first + worker..first + cases).step_by(threads as usize) {
                         match run_case(base, generator, seed, case) {
-                            (Outcome::Generated, _) => generated += 1,
-                            (Outcome::Refused, _) => refused += 1,
-                            (Outcome::Panicked(message), text) => panics.push((case, message, text)),
+                            (Outcome::Generated, _) => tally.generated += 1,
+                            (Outcome::Refused, _) => tally.refused += 1,
+                            (Outcome::Panicked(message), text) => tally.panics.push((case, message, text)),
                         }
                     }
-                    (generated, refused, panics)
+                    tally
                 })
             })
             .collect();
@@ -248,9 +257,9 @@ fn mutated_specs_give_an_error_or_code_never_a_panic() {
     });
     std::panic::set_hook(previous_hook);
 
-    let generated: u64 = results.iter().map(|r| r.0).sum();
-    let refused: u64 = results.iter().map(|r| r.1).sum();
-    let panics: Vec<&(u64, String, String)> = results.iter().flat_map(|r| &r.2).collect();
+    let generated: u64 = results.iter().map(|t| t.generated).sum();
+    let refused: u64 = results.iter().map(|t| t.refused).sum();
+    let panics: Vec<&(u64, String, String)> = results.iter().flat_map(|t| &t.panics).collect();
     eprintln!(
         "{cases} mutated specs (seed {seed}): {generated} generated, {refused} refused with an error, {} panicked",
         panics.len()
