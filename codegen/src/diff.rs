@@ -1,7 +1,10 @@
-//! Comparing generated output: a unified text diff (snapshot staleness) and a Markdown report of
-//! API changes between two specs.
+//! Comparing generated output: a unified text diff (is the snapshot stale?) and a Markdown
+//! report of what a spec bump changes in the generated Rust API.
 
-use crate::ir::Api;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::ir::{Api, Field, Operation, TypeDef, TypeKind};
 
 /// A unified diff of `old` → `new`, or `None` when they are equal.
 pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
@@ -17,7 +20,179 @@ pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
     )
 }
 
+/// What a change means for code written against the old generated API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Code that compiled may no longer compile, or may decode differently.
+    Breaking,
+    /// New API; existing code keeps compiling (exhaustive matches on enums aside).
+    Additive,
+}
+
+/// One change, described for a reader.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub impact: Impact,
+    pub text: String,
+}
+
+/// Every change from `old` to `new` in the generated API, breaking ones first.
+pub fn changes(old: &Api, new: &Api) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut push = |impact, text: String| out.push(Change { impact, text });
+
+    let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.name.as_str(), o)).collect();
+    let new_ops: BTreeMap<&str, &Operation> = new.operations.iter().map(|o| (o.name.as_str(), o)).collect();
+    for (name, op) in &old_ops {
+        match new_ops.get(name) {
+            None => push(Impact::Breaking, format!("operation `{name}` (`{} {}`) removed", op.method, op.path)),
+            Some(new_op) => {
+                if (&op.method, &op.path) != (&new_op.method, &new_op.path) {
+                    push(
+                        Impact::Breaking,
+                        format!(
+                            "operation `{name}` moved: `{} {}` → `{} {}`",
+                            op.method, op.path, new_op.method, new_op.path
+                        ),
+                    );
+                }
+                if op.response != new_op.response {
+                    push(
+                        Impact::Breaking,
+                        format!("operation `{name}` returns `{}` instead of `{}`", new_op.response, op.response),
+                    );
+                }
+            }
+        }
+    }
+    for (name, op) in &new_ops {
+        if !old_ops.contains_key(name) {
+            push(Impact::Additive, format!("operation `{name}` (`{} {}`) added", op.method, op.path));
+        }
+    }
+
+    let old_types: BTreeMap<&str, &TypeDef> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &TypeDef> = new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    for (name, def) in &old_types {
+        match new_types.get(name) {
+            None => push(Impact::Breaking, format!("type `{name}` removed")),
+            Some(new_def) => compare_type(def, new_def, &mut push),
+        }
+    }
+    for name in new_types.keys().filter(|n| !old_types.contains_key(*n)) {
+        push(Impact::Additive, format!("type `{name}` added"));
+    }
+    out.sort();
+    out
+}
+
+fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, String)) {
+    let name = &old.name;
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            let fields =
+                |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), f.clone())).collect::<BTreeMap<_, _>>();
+            let (old_fields, new_fields) = (fields(&a.fields), fields(&b.fields));
+            for (wire, field) in &old_fields {
+                let Some(new_field) = new_fields.get(wire) else {
+                    push(Impact::Breaking, format!("field `{name}.{}` removed", field.name));
+                    continue;
+                };
+                let (before, after) = (field_type(field), field_type(new_field));
+                let mut what = Vec::new();
+                if field.ty != new_field.ty {
+                    what.push("changed type".to_string());
+                }
+                match (field.nullable, new_field.nullable) {
+                    (false, true) => what.push("became nullable".into()),
+                    (true, false) => what.push("is no longer nullable".into()),
+                    _ => {}
+                }
+                match (field.required, new_field.required) {
+                    (true, false) => what.push("is no longer required".into()),
+                    (false, true) => what.push("became required".into()),
+                    _ => {}
+                }
+                if !what.is_empty() {
+                    // Only a change of the Rust type breaks code; a spec-only change is noted too.
+                    let impact = if before == after { Impact::Additive } else { Impact::Breaking };
+                    push(
+                        impact,
+                        format!("field `{name}.{}` {}: `{before}` → `{after}`", field.name, what.join(" and ")),
+                    );
+                }
+            }
+            for (wire, field) in &new_fields {
+                if !old_fields.contains_key(wire) {
+                    let impact = if b.params && !field.optional() { Impact::Breaking } else { Impact::Additive };
+                    let what = if impact == Impact::Breaking { "required parameter" } else { "field" };
+                    push(impact, format!("{what} `{name}.{}: {}` added", field.name, field_type(field)));
+                }
+            }
+        }
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+            for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
+                push(Impact::Breaking, format!("value `{}` removed from enum `{name}`", v.value));
+            }
+            for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
+                push(Impact::Additive, format!("value `{}` added to enum `{name}` (`{name}::{}`)", v.value, v.name));
+            }
+        }
+        (TypeKind::Union(a), TypeKind::Union(b)) => {
+            for arm in a.arms.iter().filter(|x| !b.arms.iter().any(|y| y.ty == x.ty)) {
+                push(Impact::Breaking, format!("variant `{name}::{}` removed", arm.name));
+            }
+            for arm in b.arms.iter().filter(|x| !a.arms.iter().any(|y| y.ty == x.ty)) {
+                push(Impact::Additive, format!("variant `{name}::{}({})` added", arm.name, arm.ty));
+            }
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => {
+            push(Impact::Breaking, format!("type `{name}` is now `{b}` instead of `{a}`"));
+        }
+        (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
+            push(Impact::Breaking, format!("type `{name}` changed kind: {} → {}", kind_name(a), kind_name(b)));
+        }
+        _ => {}
+    }
+}
+
+fn field_type(field: &Field) -> String {
+    if field.optional() {
+        format!("Option<{}>", field.ty)
+    } else {
+        field.ty.to_string()
+    }
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Union(_) => "union",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
 /// A Markdown report of what changed between two generated APIs.
-pub fn report(_old: &Api, _new: &Api, title: &str) -> String {
-    format!("# {title}\n")
+pub fn report(old: &Api, new: &Api, title: &str) -> String {
+    let changes = changes(old, new);
+    let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
+    let mut out = String::new();
+    let _ = writeln!(out, "# Generated API changes: {title}\n");
+    let _ = writeln!(out, "Stripe API version: {} → {}\n", old.api_version, new.api_version);
+    if changes.is_empty() {
+        let _ = writeln!(out, "No change to the generated API.");
+        return out;
+    }
+    let _ = writeln!(out, "**{breaking} breaking, {} additive.**", changes.len() - breaking);
+    for (impact, heading) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive")] {
+        let section: Vec<&Change> = changes.iter().filter(|c| c.impact == impact).collect();
+        if !section.is_empty() {
+            let _ = writeln!(out, "\n## {heading}\n");
+            for change in section {
+                let _ = writeln!(out, "- {}", change.text);
+            }
+        }
+    }
+    out
 }

@@ -49,10 +49,19 @@ pub struct Field {
     pub wire: String,
     pub doc: String,
     pub ty: Type,
-    /// May be absent or null: emitted as `Option<ty>`.
-    pub optional: bool,
+    /// Listed in `required` (or a required parameter).
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
     /// Personal data or a secret: hidden from `Debug`.
     pub sensitive: bool,
+}
+
+impl Field {
+    /// May be absent or null: emitted as `Option<ty>`.
+    pub fn optional(&self) -> bool {
+        self.nullable || !self.required
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,4 +138,25 @@ pub struct Operation {
 pub struct PathParam {
     pub name: String,
     pub wire: String,
+}
+
+/// The Rust spelling, relative to the generated module (`crate::` runtime paths left out).
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::String => f.write_str("String"),
+            Type::Bool => f.write_str("bool"),
+            Type::Integer => f.write_str("i64"),
+            Type::Number => f.write_str("f64"),
+            Type::Timestamp => f.write_str("Timestamp"),
+            Type::Json => f.write_str("serde_json::Value"),
+            Type::Named(name) | Type::Provided(name) => f.write_str(name),
+            Type::Vec(inner) => write!(f, "Vec<{inner}>"),
+            Type::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
+            Type::Boxed(inner) => write!(f, "Box<{inner}>"),
+            Type::Expandable(inner) => write!(f, "Expandable<{inner}>"),
+            Type::Emptyable(inner) => write!(f, "Emptyable<{inner}>"),
+            Type::List(inner) => write!(f, "List<{inner}>"),
+        }
+    }
 }

@@ -275,18 +275,27 @@ impl Lowerer<'_> {
             let hint = format!("{hint}{}", type_name(wire));
             let (ty, nullable) = self.lower_type(property, &hint, &at)?;
             let required = schema.required.iter().any(|r| r == wire);
-            fields.push(self.field(&mut field_names, wire, property.description.as_deref(), ty, nullable || !required));
+            fields.push(self.field(&mut field_names, wire, property.description.as_deref(), ty, required, nullable));
         }
         Ok(TypeKind::Struct(Struct { fields, params, has_id: false }))
     }
 
-    fn field(&self, names: &mut Namespace, wire: &str, description: Option<&str>, ty: Type, optional: bool) -> Field {
+    fn field(
+        &self,
+        names: &mut Namespace,
+        wire: &str,
+        description: Option<&str>,
+        ty: Type,
+        required: bool,
+        nullable: bool,
+    ) -> Field {
         Field {
             name: names.claim(&field_name(wire)),
             wire: wire.to_string(),
             doc: description.map(to_rustdoc).unwrap_or_default(),
             ty,
-            optional,
+            required,
+            nullable,
             sensitive: SENSITIVE_FIELDS.contains(&wire),
         }
     }
@@ -368,7 +377,8 @@ impl Lowerer<'_> {
                     &parameter.name,
                     description,
                     ty,
-                    nullable || !parameter.required,
+                    parameter.required,
+                    nullable,
                 ));
             }
         }
@@ -702,7 +712,7 @@ fn mark_objects(types: &mut [TypeDef]) {
     let mut with_id = std::collections::BTreeSet::new();
     for t in types.iter_mut() {
         if let TypeKind::Struct(s) = &mut t.kind {
-            s.has_id = !s.params && s.fields.iter().any(|f| f.wire == "id" && f.ty == Type::String && !f.optional);
+            s.has_id = !s.params && s.fields.iter().any(|f| f.wire == "id" && f.ty == Type::String && !f.optional());
             if s.has_id {
                 with_id.insert(t.name.clone());
             }

@@ -31,7 +31,7 @@ fn expandable_unions_dispatch_on_the_object_tag() {
     let api = api();
     let source = field(&api, "Thing", "source");
     assert_eq!(source.ty, Type::Expandable(Box::new(named("ThingSource"))));
-    assert!(source.optional);
+    assert!(source.optional());
     let TypeKind::Union(union) = &def(&api, "ThingSource").kind else { panic!() };
     assert!(union.tagged && union.has_id);
     let tags: Vec<_> = union.arms.iter().map(|a| a.tag.as_deref()).collect();
@@ -68,7 +68,7 @@ fn cycles_are_boxed_and_nothing_else_is() {
 fn formats_nullable_and_maps() {
     let api = api();
     assert_eq!(field(&api, "Thing", "created").ty, Type::Timestamp);
-    assert!(!field(&api, "Thing", "created").optional);
+    assert!(!field(&api, "Thing", "created").optional());
     assert_eq!(field(&api, "Thing", "amount_decimal").ty, Type::String);
     assert_eq!(field(&api, "Thing", "file").ty, Type::String);
     assert_eq!(field(&api, "Thing", "ratio").ty, Type::Number);
@@ -76,7 +76,7 @@ fn formats_nullable_and_maps() {
     assert_eq!(field(&api, "Thing", "closed").ty, named("ThingClosed"));
     assert_eq!(field(&api, "Thing", "anything").ty, Type::Json);
     assert_eq!(field(&api, "Thing", "tags").ty, Type::Vec(Box::new(Type::String)));
-    assert!(field(&api, "Thing", "tags").optional);
+    assert!(field(&api, "Thing", "tags").optional());
     assert_eq!(def(&api, "ThingLink").kind, TypeKind::Alias(Type::String));
 }
 
@@ -131,7 +131,7 @@ fn deleted_objects_and_search_results() {
 fn emptyable_params_and_operations_with_query_and_body() {
     let api = api();
     assert_eq!(field(&api, "CreateThingParams", "limits").ty, Type::Emptyable(Box::new(named("LimitSpecs"))));
-    assert!(!field(&api, "CreateThingParams", "name").optional);
+    assert!(!field(&api, "CreateThingParams", "name").optional());
     let put = api.operations.iter().find(|op| op.method == "PUT").unwrap();
     assert_eq!(put.name, "update_things_widget");
     assert_eq!(put.query.as_deref(), Some("UpdateThingsWidgetParams"));

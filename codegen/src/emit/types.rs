@@ -25,7 +25,7 @@ impl Emitter {
 
     fn field_type(&self, field: &Field) -> TokenStream {
         let ty = self.ty(&field.ty);
-        if field.optional {
+        if field.optional() {
             quote!(Option<#ty>)
         } else {
             ty
@@ -40,11 +40,11 @@ impl Emitter {
             let ty = self.field_type(f);
             let wire = &f.wire;
             let rename = (f.name != f.wire).then(|| quote!(#[serde(rename = #wire)]));
-            let skip = f.optional.then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+            let skip = f.optional().then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
             quote!(#doc #rename #skip pub #ident: #ty,)
         });
         let redacts = s.fields.iter().any(|f| f.sensitive);
-        let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional).collect();
+        let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
         let mut derives = vec![quote!(Clone)];
         if !redacts {
             derives.push(quote!(Debug));
@@ -65,7 +65,7 @@ impl Emitter {
             });
             let inits = s.fields.iter().map(|f| {
                 let ident = format_ident!("{}", f.name);
-                if f.optional {
+                if f.optional() {
                     quote!(#ident: None)
                 } else {
                     quote!(#ident)
@@ -171,7 +171,7 @@ fn redacted_debug(name: &syn::Ident, fields: &[Field], rt: &syn::Path) -> TokenS
     let entries = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let key = &f.name;
-        match (f.sensitive, f.optional) {
+        match (f.sensitive, f.optional()) {
             (false, _) => quote!(.field(#key, &self.#ident)),
             (true, true) => quote!(.field(#key, &self.#ident.as_ref().map(|_| #rt::Redacted))),
             (true, false) => quote!(.field(#key, &#rt::Redacted)),
