@@ -282,7 +282,9 @@ async fn enum_values_the_spec_does_not_list_are_kept() {
 async fn debug_output_hides_personal_data_and_secrets() {
     let session: IdentityVerificationSession = serde_json::from_str(&session_json()).unwrap();
     let shown = format!("{session:?}");
-    for secret in ["Jenny", "Rosen", "000000000", "Oyster", "94080", "D1234567", "_secret_test_", "1990"] {
+    for secret in
+        ["Jenny", "Rosen", "000000000", "Oyster", "94080", "D1234567", "_secret_test_", "1990", "verify.stripe.com"]
+    {
         assert!(!shown.contains(secret), "Debug shows {secret}: {shown}");
     }
     assert!(shown.contains("[redacted]"));

@@ -52,7 +52,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The catch-all variant of every open enum.
 pub const UNRECOGNIZED: &str = "Unrecognized";
 
-/// Field names whose values are personal data or secrets: kept out of `Debug`.
+/// Field names whose values are personal data or secrets (a session's `url` and `client_secret`
+/// let whoever holds them act as the user): kept out of `Debug`.
 const SENSITIVE_FIELDS: &[&str] = &[
     "address",
     "city",
@@ -75,6 +76,7 @@ const SENSITIVE_FIELDS: &[&str] = &[
     "secret",
     "ssn_last_4",
     "state",
+    "url",
 ];
 
 /// The media types whose schema is the form body.

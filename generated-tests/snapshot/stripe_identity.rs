@@ -1467,7 +1467,7 @@ impl std::fmt::Debug for IdentityVerificationSession {
             .field("redaction", &self.redaction)
             .field("status", &self.status)
             .field("type_", &self.type_)
-            .field("url", &self.url)
+            .field("url", &self.url.as_ref().map(|_| crate::Redacted))
             .field("verified_outputs", &self.verified_outputs)
             .finish()
     }
