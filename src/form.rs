@@ -68,8 +68,9 @@ struct PairSerializer<'a> {
 
 impl PairSerializer<'_> {
     fn scalar(self, text: &str) -> Result<(), FormError> {
+        // The message never quotes `text`: parameters may hold personal data.
         if self.key.is_empty() {
-            return Err(FormError(format!("a bare value ({text:?}) has no key; pass a struct or a map")));
+            return Err(FormError("a bare value has no key; pass a struct or a map".into()));
         }
         self.out.push((self.key, encode_component(text)));
         Ok(())

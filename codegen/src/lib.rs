@@ -151,16 +151,23 @@ impl Generator {
         Ok(target)
     }
 
-    /// A generator for the spec named by `STRIPE_IDENTITY_SPEC`, or `default_spec` when unset.
+    /// A generator for the spec named by `STRIPE_IDENTITY_SPEC`, or `default_spec` when unset;
+    /// `STRIPE_IDENTITY_API_VERSION` sets the API version (for a spec with neither a manifest
+    /// nor a real `info.version`).
     pub fn from_env(default_spec: &str) -> Self {
         let spec = std::env::var_os("STRIPE_IDENTITY_SPEC").map_or_else(|| PathBuf::from(default_spec), PathBuf::from);
-        Generator::new(spec)
+        let generator = Generator::new(spec);
+        match std::env::var("STRIPE_IDENTITY_API_VERSION") {
+            Ok(version) if !version.is_empty() => generator.api_version(version),
+            _ => generator,
+        }
     }
 
     /// Everything a build script does: tells Cargo what to watch, writes the code into `OUT_DIR`.
     /// On error it prints the error (file, JSON pointer, what is wrong) and exits with 1.
     pub fn run_build_script(&self) {
         println!("cargo:rerun-if-env-changed=STRIPE_IDENTITY_SPEC");
+        println!("cargo:rerun-if-env-changed=STRIPE_IDENTITY_API_VERSION");
         for input in self.inputs() {
             println!("cargo:rerun-if-changed={}", input.display());
         }
@@ -171,9 +178,15 @@ impl Generator {
         }
     }
 
-    /// The files a build depends on: the spec and the manifest beside it.
+    /// The files a build depends on: the spec, and the manifest beside it when there is one
+    /// (Cargo reruns a build script on every build while a watched file is missing).
     pub fn inputs(&self) -> Vec<PathBuf> {
-        vec![self.spec.clone(), manifest_path(&self.spec)]
+        let manifest = manifest_path(&self.spec);
+        let mut inputs = vec![self.spec.clone()];
+        if manifest.exists() {
+            inputs.push(manifest);
+        }
+        inputs
     }
 
     /// Where the API version comes from: the override, the manifest beside the spec, or a real
@@ -190,7 +203,7 @@ impl Generator {
             other => Err(Error::at(
                 "#/info/version",
                 format!(
-                    "cannot tell the Stripe API version: info.version is {other:?}, not YYYY-MM-DD, and no manifest.json beside the spec names this file"
+                    "cannot tell the Stripe API version: info.version is {other:?}, not YYYY-MM-DD, no manifest.json beside the spec names this file, and STRIPE_IDENTITY_API_VERSION is not set"
                 ),
             )),
         }
