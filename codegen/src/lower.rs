@@ -134,10 +134,10 @@ impl Lowerer<'_> {
     /// The definition of a named type.
     fn define(&mut self, schema: &Schema, name: &str, pointer: &str) -> Result<TypeKind, Error> {
         if schema.reference.is_none() {
-            if let Some(arms) = union_arms(schema) {
-                let arms: Vec<&Schema> = arms.into_iter().filter(|a| !is_empty_string_enum(a)).collect();
+            if let Some(arms) = union_arms(schema, pointer) {
+                let arms: Vec<(String, &Schema)> = arms.into_iter().filter(|(_, a)| !is_empty_string_enum(a)).collect();
                 if arms.len() > 1 && !is_expandable(schema, &arms) {
-                    return self.union(&arms, name, pointer);
+                    return self.union(&arms, name);
                 }
             } else if is_merge(schema) {
                 let merged = self.merge_all_of(schema, pointer)?;
@@ -158,26 +158,24 @@ impl Lowerer<'_> {
         if let Some(name) = schema.ref_name() {
             return Ok((self.named(name), schema.nullable));
         }
-        if let Some(arms) = union_arms(schema) {
-            let emptyable = arms.iter().any(|a| is_empty_string_enum(a));
-            let real: Vec<&Schema> = arms.into_iter().filter(|a| !is_empty_string_enum(a)).collect();
-            let nullable = schema.nullable || real.iter().any(|a| a.nullable);
+        if let Some(arms) = union_arms(schema, pointer) {
+            let emptyable = arms.iter().any(|(_, a)| is_empty_string_enum(a));
+            let real: Vec<(String, &Schema)> = arms.into_iter().filter(|(_, a)| !is_empty_string_enum(a)).collect();
+            let nullable = schema.nullable || real.iter().any(|(_, a)| a.nullable);
             let ty = if is_expandable(schema, &real) {
-                let targets: Vec<&Schema> = real.into_iter().filter(|a| !is_plain_string(a)).collect();
+                let targets: Vec<(String, &Schema)> = real.into_iter().filter(|(_, a)| !is_plain_string(a)).collect();
                 let target = match targets.as_slice() {
-                    [one] => self.lower_type(one, hint, pointer)?.0,
-                    _ => Type::Named(
-                        self.define_inline(schema, hint, pointer, |this, name| this.union(&targets, name, pointer))?,
-                    ),
+                    [(at, one)] => self.lower_type(one, hint, at)?.0,
+                    _ => {
+                        Type::Named(self.define_inline(schema, hint, pointer, |this, name| this.union(&targets, name))?)
+                    }
                 };
                 Type::Expandable(Box::new(target))
             } else {
                 match real.as_slice() {
                     [] => Type::String,
-                    [one] => self.lower_type(one, hint, pointer)?.0,
-                    _ => Type::Named(
-                        self.define_inline(schema, hint, pointer, |this, name| this.union(&real, name, pointer))?,
-                    ),
+                    [(at, one)] => self.lower_type(one, hint, at)?.0,
+                    _ => Type::Named(self.define_inline(schema, hint, pointer, |this, name| this.union(&real, name))?),
                 }
             };
             let ty = if emptyable { Type::Emptyable(Box::new(ty)) } else { ty };
@@ -211,10 +209,10 @@ impl Lowerer<'_> {
             },
             Some("object") | None if is_list(schema) => {
                 let data = &schema.properties["data"];
-                let items = data.items.as_deref().ok_or_else(|| {
-                    Error::at(push_pointer(pointer, "properties/data"), "a list's `data` has no `items`")
-                })?;
-                let item_pointer = push_pointer(&push_pointer(pointer, "properties/data"), "items");
+                let data_pointer = push_pointer(&push_pointer(pointer, "properties"), "data");
+                let items =
+                    data.items.as_deref().ok_or_else(|| Error::at(&data_pointer, "a list's `data` has no `items`"))?;
+                let item_pointer = push_pointer(&data_pointer, "items");
                 Type::List(Box::new(self.lower_type(items, hint, &item_pointer)?.0))
             }
             Some("object") | None if !schema.properties.is_empty() => {
@@ -302,13 +300,13 @@ impl Lowerer<'_> {
         }
     }
 
-    fn union(&mut self, arms: &[&Schema], name: &str, pointer: &str) -> Result<TypeKind, Error> {
+    /// A union of `arms`, each with its JSON pointer.
+    fn union(&mut self, arms: &[(String, &Schema)], name: &str) -> Result<TypeKind, Error> {
         let mut arm_names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let mut out = Vec::new();
-        for (i, arm) in arms.iter().enumerate() {
+        for (i, (at, arm)) in arms.iter().enumerate() {
             let hint = format!("{name}{}", i + 1);
-            let (ty, _) =
-                self.lower_type(arm, &hint, &push_pointer(&push_pointer(pointer, "anyOf"), &i.to_string()))?;
+            let (ty, _) = self.lower_type(arm, &hint, at)?;
             let tag = arm.ref_name().and_then(|n| self.subset.schemas.get(n)).and_then(object_tag);
             out.push(Arm { name: arm_names.claim(&arm_name(&ty)), ty, tag });
         }
@@ -327,18 +325,21 @@ impl Lowerer<'_> {
             title: schema.title.clone(),
             ..Schema::default()
         };
-        let mut parts = vec![schema.clone()];
-        parts.extend(schema.all_of.iter().cloned());
-        for (i, part) in parts.iter().enumerate() {
-            let part = match part.ref_name() {
-                Some(name) => self.subset.schemas.get(name).ok_or_else(|| {
-                    Error::at(
-                        push_pointer(&push_pointer(pointer, "allOf"), &i.to_string()),
-                        format!("cannot merge `{name}` into an allOf"),
-                    )
-                })?,
-                None => part,
-            };
+        let parts = std::iter::once((pointer.to_string(), schema)).chain(
+            schema
+                .all_of
+                .iter()
+                .enumerate()
+                .map(|(i, part)| (push_pointer(&push_pointer(pointer, "allOf"), &i.to_string()), part)),
+        );
+        for (at, part) in parts {
+            let part =
+                match part.ref_name() {
+                    Some(name) => self.subset.schemas.get(name).ok_or_else(|| {
+                        Error::at(at, format!("cannot merge `{name}`, a schema the runtime provides"))
+                    })?,
+                    None => part,
+                };
             merged.properties.extend(part.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
             merged.required.extend(part.required.iter().cloned());
         }
@@ -497,11 +498,15 @@ fn is_merge(schema: &Schema) -> bool {
     }
 }
 
-fn union_arms(schema: &Schema) -> Option<Vec<&Schema>> {
+/// The arms of an `anyOf` / `oneOf`, each with its JSON pointer (`…/anyOf/0`).
+fn union_arms<'s>(schema: &'s Schema, pointer: &str) -> Option<Vec<(String, &'s Schema)>> {
     if schema.any_of.is_empty() && schema.one_of.is_empty() {
         return None;
     }
-    Some(schema.any_of.iter().chain(&schema.one_of).collect())
+    let at = |keyword: &str, i: usize| push_pointer(&push_pointer(pointer, keyword), &i.to_string());
+    let any = schema.any_of.iter().enumerate().map(|(i, arm)| (at("anyOf", i), arm));
+    let one = schema.one_of.iter().enumerate().map(|(i, arm)| (at("oneOf", i), arm));
+    Some(any.chain(one).collect())
 }
 
 /// `enum: [""]`: Stripe's marker for "send an empty string to unset".
@@ -514,7 +519,8 @@ fn is_plain_string(schema: &Schema) -> bool {
 }
 
 /// An id string or the object(s) it names: Stripe's expandable field.
-fn is_expandable(schema: &Schema, arms: &[&Schema]) -> bool {
+fn is_expandable(schema: &Schema, arms: &[(String, &Schema)]) -> bool {
+    let arms: Vec<&Schema> = arms.iter().map(|(_, a)| *a).collect();
     let strings = arms.iter().filter(|a| is_plain_string(a)).count();
     let refs = arms.iter().filter(|a| a.reference.is_some()).count();
     strings == 1

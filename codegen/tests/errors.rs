@@ -110,3 +110,16 @@ fn a_malformed_path_template_is_refused() {
     let shown = error_for(&text, "template.json");
     assert!(shown.contains("path template"), "{shown}");
 }
+
+#[test]
+fn an_error_inside_a_union_arm_points_into_the_arm() {
+    let text = mutated(|s| {
+        s["components"]["schemas"]["identity.verification_session"]["properties"]["last_verification_report"]["anyOf"]
+            [1] = json!({"type": "tuple"})
+    });
+    let shown = error_for(&text, "arm.json");
+    assert!(
+        shown.contains("at #/components/schemas/identity.verification_session/properties/last_verification_report/anyOf/1/type: unsupported type `tuple`"),
+        "{shown}"
+    );
+}
