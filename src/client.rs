@@ -101,7 +101,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails only when the TLS backend cannot start.
+    /// Builds the client. Fails when the key cannot be sent as a header or TLS cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key)).map_err(|_| {
             Error::Encode(form::FormError::invalid("the secret key has characters a header cannot carry"))
@@ -114,7 +114,7 @@ impl ClientBuilder {
             .default_headers(headers)
             .timeout(self.timeout)
             .build()
-            .map_err(Error::Transport)?;
+            .map_err(|e| Error::Config(e.to_string()))?;
         let shared = Shared {
             http,
             authorization,
@@ -342,6 +342,13 @@ mod tests {
         }
         assert!(should_retry(StatusCode::TOO_MANY_REQUESTS, &yes));
         assert!(!should_retry(StatusCode::SERVICE_UNAVAILABLE, &no));
+    }
+
+    #[test]
+    fn a_key_no_header_can_carry_is_a_config_error_that_does_not_quote_it() {
+        let error = Client::builder("sk_test_bad\nkey").build().unwrap_err();
+        assert!(matches!(error, Error::Config(_)));
+        assert!(!error.to_string().contains("sk_test_bad"));
     }
 
     #[test]

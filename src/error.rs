@@ -18,6 +18,8 @@ pub enum Error {
     Decode(Box<DecodeError>),
     /// The parameters could not be form-encoded.
     Encode(FormError),
+    /// The client could not be built (a secret key a header cannot carry, no TLS backend).
+    Config(String),
 }
 
 impl Error {
@@ -27,7 +29,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
-            Error::Encode(_) => None,
+            Error::Encode(_) | Error::Config(_) => None,
         }
     }
 
@@ -36,7 +38,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
-            Error::Transport(_) | Error::Encode(_) => None,
+            Error::Transport(_) | Error::Encode(_) | Error::Config(_) => None,
         }
     }
 }
@@ -48,6 +50,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => write!(f, "request to Stripe failed: {e}"),
             Error::Decode(e) => e.fmt(f),
             Error::Encode(e) => e.fmt(f),
+            Error::Config(reason) => write!(f, "cannot build the Stripe client: {reason}"),
         }
     }
 }
@@ -57,7 +60,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(e),
             Error::Encode(e) => Some(e),
-            Error::Api(_) | Error::Decode(_) => None,
+            Error::Api(_) | Error::Decode(_) | Error::Config(_) => None,
         }
     }
 }

@@ -31,12 +31,6 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError(String);
 
-impl FormError {
-    pub(crate) fn invalid(reason: &str) -> Self {
-        FormError(reason.to_string())
-    }
-}
-
 impl std::fmt::Display for FormError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "cannot form-encode the parameters: {}", self.0)
