@@ -103,9 +103,8 @@ impl ClientBuilder {
 
     /// Builds the client. Fails when the key cannot be sent as a header or TLS cannot start.
     pub fn build(self) -> Result<Client, Error> {
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key)).map_err(|_| {
-            Error::Encode(form::FormError::invalid("the secret key has characters a header cannot carry"))
-        })?;
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.secret_key))
+            .map_err(|_| Error::Config("the secret key has characters a header cannot carry".into()))?;
         authorization.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert("X-Stripe-Client-User-Agent", HeaderValue::from_static(CLIENT_USER_AGENT));
