@@ -102,11 +102,6 @@ impl Generator {
         self
     }
 
-    /// The spec file this generator reads.
-    pub fn spec_path(&self) -> &Path {
-        &self.spec
-    }
-
     /// Reads the spec and generates the code.
     pub fn generate(&self) -> Result<Output, Error> {
         let spec = Spec::read(&self.spec)?;
