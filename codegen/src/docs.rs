@@ -27,8 +27,7 @@ fn html_to_markdown(input: &str) -> String {
         };
         rest = &rest[tag.len..];
         match (tag.name.as_str(), tag.closing) {
-            ("p" | "div", false) => out.push_str("\n\n"),
-            ("p" | "div", true) => out.push_str("\n\n"),
+            ("p" | "div", _) => out.push_str("\n\n"),
             ("br", _) => out.push('\n'),
             ("code" | "tt", _) => out.push('`'),
             ("strong" | "b", _) => out.push_str("**"),

@@ -128,9 +128,14 @@ impl Generator {
         emit::render(api, &self.runtime, &header)
     }
 
-    /// Reads the spec and builds the IR only (what `diff` compares).
+    /// The operations under the prefixes and the schemas they reach.
+    pub fn subset(&self, spec: &Spec) -> Result<filter::Subset, Error> {
+        filter::filter(spec, &self.prefixes, &self.provided)
+    }
+
+    /// Builds the IR only (what `diff` compares).
     pub fn lower(&self, spec: &Spec) -> Result<ir::Api, Error> {
-        let subset = filter::filter(spec, &self.prefixes, &self.provided)?;
+        let subset = self.subset(spec)?;
         let api_version = self.resolve_api_version(spec)?;
         lower::lower(&subset, &self.prefixes, &self.provided, api_version)
     }
