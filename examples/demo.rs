@@ -6,8 +6,6 @@
 #[path = "../generated-tests/support/mod.rs"]
 mod support;
 
-use std::collections::BTreeMap;
-
 use stripe_identity::*;
 use support::{list_json, session_json, MockStripe, Reply};
 
@@ -26,41 +24,32 @@ async fn main() -> Result<(), Error> {
     let client = Client::builder("sk_test_demo").base_url(server.url()).max_retries(0).build()?;
     println!("Stripe-Version of the generated code: {API_VERSION}\n");
 
-    let mut create = CreateVerificationSessionParams::new(CreateVerificationSessionType::Document);
-    create.metadata = Some(BTreeMap::from([("user_id".to_string(), "42".to_string())]));
-    create.options = Some(SessionOptionsParam {
-        document: Some(Emptyable::Set(DocumentOptions {
-            allowed_types: Some(vec![
-                DocumentOptionsAllowedTypes::DrivingLicense,
-                DocumentOptionsAllowedTypes::Passport,
-            ]),
-            require_matching_selfie: Some(true),
-            ..Default::default()
-        })),
-    });
-    create.return_url = Some("https://example.com/done".into());
+    let document = DocumentOptions::new()
+        .allowed_types([DocumentOptionsAllowedTypes::DrivingLicense, DocumentOptionsAllowedTypes::Passport])
+        .require_matching_selfie(true);
+    let create = CreateVerificationSessionParams::new()
+        .type_(CreateVerificationSessionType::Document)
+        .metadata([("user_id", "42")])
+        .options(SessionOptionsParam::new().document(document))
+        .return_url("https://example.com/done");
     let session = create_verification_session(&client, &create).await?;
     println!("created {} ({}), hand the user {:?}", session.id, session.status, session.url);
 
-    let expand = RetrieveVerificationSessionParams { expand: Some(vec!["last_verification_report".into()]) };
+    let expand = RetrieveVerificationSessionParams::new().expand(["last_verification_report"]);
     let session = retrieve_verification_session(&client, &session.id, &expand).await?;
     if let Some(report) = &session.last_verification_report {
         println!("last report {} (expanded: {})", report.id(), report.is_expanded());
     }
     println!("Debug of the session keeps personal data out:\n{:#?}\n", session.verified_outputs);
 
-    let list = ListVerificationSessionsParams {
-        limit: Some(3),
-        status: Some(ListVerificationSessionsStatus::Verified),
-        ..Default::default()
-    };
+    let list = ListVerificationSessionsParams::new().limit(3).status(ListVerificationSessionsStatus::Verified);
     let page = list_verification_sessions(&client, &list).await?;
     println!("listed {} verified session(s), more: {}", page.data.len(), page.has_more);
 
     let canceled = cancel_verification_session(&client, &session.id, &Default::default()).await?;
     println!("canceled {}", canceled.id);
 
-    match retrieve_verification_session(&client, "vs_missing", &Default::default()).await {
+    match retrieve_verification_session(&client, &"vs_missing".into(), &Default::default()).await {
         Err(Error::Api(e)) if e.code.as_deref() == Some("resource_missing") => println!("typed error: {e}"),
         other => println!("unexpected: {other:?}"),
     }

@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use stripe_identity::*;
 use support::{list_json, report_json, session_json, MockStripe, Reply};
 
@@ -22,7 +20,8 @@ fn assert_round_trips<T: serde::Serialize>(decoded: &T, fixture: &str) {
 
 fn assert_common_headers(request: &support::Recorded) {
     assert_eq!(request.header("Authorization"), Some(format!("Bearer {KEY}").as_str()));
-    assert_eq!(request.header("Stripe-Version"), Some("2022-11-15"));
+    assert_eq!(request.header("Stripe-Version"), Some(API_VERSION));
+    assert_eq!(API_VERSION, "2024-04-10");
     assert!(request.header("User-Agent").unwrap().starts_with("stripe-identity/"));
     let client_agent: serde_json::Value =
         serde_json::from_str(request.header("X-Stripe-Client-User-Agent").unwrap()).unwrap();
@@ -55,16 +54,12 @@ fn assert_uuid_v4(key: &str) {
 async fn list_verification_reports_sends_filters_as_a_query() {
     let url = "/v1/identity/verification_reports";
     let server = MockStripe::start(vec![Reply::json(200, list_json(url, &report_json(), false))]).await;
-    let params = ListVerificationReportsParams {
-        created: Some(
-            RangeQuerySpecs { gte: Some(1_600_000_000), lt: Some(1_700_000_000), ..Default::default() }.into(),
-        ),
-        expand: Some(vec!["data.document".into()]),
-        limit: Some(3),
-        type_: Some(ListVerificationReportsType::Document),
-        verification_session: Some("vs_123".into()),
-        ..Default::default()
-    };
+    let params = ListVerificationReportsParams::new()
+        .created(RangeQuerySpecs::new().gte(1_600_000_000).lt(1_700_000_000))
+        .expand(["data.document"])
+        .limit(3)
+        .type_(ListVerificationReportsType::Document)
+        .verification_session("vs_123");
     let page = list_verification_reports(&client(&server), &params).await.unwrap();
     assert_get(
         &server.only_request(),
@@ -79,8 +74,8 @@ async fn list_verification_reports_sends_filters_as_a_query() {
 #[tokio::test]
 async fn retrieve_verification_report_encodes_the_id() {
     let server = MockStripe::start(vec![Reply::json(200, report_json())]).await;
-    let params = RetrieveVerificationReportParams { expand: Some(vec!["document".into()]) };
-    let report = retrieve_verification_report(&client(&server), "vr a/b?c", &params).await.unwrap();
+    let params = RetrieveVerificationReportParams::new().expand(["document"]);
+    let report = retrieve_verification_report(&client(&server), &"vr a/b?c".into(), &params).await.unwrap();
     assert_get(&server.only_request(), "/v1/identity/verification_reports/vr%20a%2Fb%3Fc?expand[0]=document");
     assert_round_trips(&report, &report_json());
     assert_eq!(report.created, Timestamp(1_680_860_383));
@@ -88,20 +83,19 @@ async fn retrieve_verification_report_encodes_the_id() {
     assert_eq!(document.status, GelatoDocumentReportStatus::Verified);
     assert_eq!(document.dob.as_ref().unwrap().year, Some(1990));
     assert_eq!(report.id_number.as_ref().unwrap().id_number_type, Some(GelatoIdNumberReportIdNumberType::UsSsn));
-    assert_eq!(report.options.as_ref().unwrap().id_number, Some(GelatoReportIdNumberOptions {}));
+    assert_eq!(report.options.as_ref().unwrap().id_number, Some(GelatoReportIdNumberOptions::default()));
+    assert_eq!(report.email.as_ref().unwrap().status, GelatoEmailReportStatus::Verified, "an output only 2024 has");
 }
 
 #[tokio::test]
 async fn list_verification_sessions_sends_an_exact_created_and_a_cursor() {
     let url = "/v1/identity/verification_sessions";
     let server = MockStripe::start(vec![Reply::json(200, list_json(url, &session_json(), false))]).await;
-    let params = ListVerificationSessionsParams {
-        created: Some(1_600_000_000.into()),
-        limit: Some(3),
-        starting_after: Some("vs_1".into()),
-        status: Some(ListVerificationSessionsStatus::Verified),
-        ..Default::default()
-    };
+    let params = ListVerificationSessionsParams::new()
+        .created(1_600_000_000)
+        .limit(3)
+        .starting_after("vs_1")
+        .status(ListVerificationSessionsStatus::Verified);
     let page = list_verification_sessions(&client(&server), &params).await.unwrap();
     assert_get(
         &server.only_request(),
@@ -113,21 +107,20 @@ async fn list_verification_sessions_sends_an_exact_created_and_a_cursor() {
 #[tokio::test]
 async fn create_verification_session_posts_nested_options_as_brackets() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
-    let mut params = CreateVerificationSessionParams::new(CreateVerificationSessionType::Document);
-    params.expand = Some(vec!["last_verification_report".into()]);
-    params.metadata = Some(BTreeMap::from([("user_id".into(), "42".into()), ("weird key".into(), "a&b=c".into())]));
-    params.options = Some(SessionOptionsParam {
-        document: Some(Emptyable::Set(DocumentOptions {
-            allowed_types: Some(vec![
-                DocumentOptionsAllowedTypes::DrivingLicense,
-                DocumentOptionsAllowedTypes::Passport,
-            ]),
-            require_live_capture: Some(true),
-            require_matching_selfie: Some(true),
-            ..Default::default()
-        })),
-    });
-    params.return_url = Some("https://example.com/r?x=1&y=2".into());
+    let params = CreateVerificationSessionParams::new()
+        .type_(CreateVerificationSessionType::Document)
+        .expand(["last_verification_report"])
+        .metadata([("user_id", "42"), ("weird key", "a&b=c")])
+        .options(
+            SessionOptionsParam::new().document(
+                DocumentOptions::new()
+                    .allowed_types([DocumentOptionsAllowedTypes::DrivingLicense, DocumentOptionsAllowedTypes::Passport])
+                    .require_live_capture(true)
+                    .require_matching_selfie(true),
+            ),
+        )
+        .provided_details(ProvidedDetailsParam::new().email("jenny.rosen@example.com"))
+        .return_url("https://example.com/r?x=1&y=2");
     let session = create_verification_session(&client(&server), &params).await.unwrap();
     let request = server.only_request();
     assert_post(
@@ -136,6 +129,7 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
         "expand[0]=last_verification_report&metadata[user_id]=42&metadata[weird%20key]=a%26b%3Dc\
          &options[document][allowed_types][0]=driving_license&options[document][allowed_types][1]=passport\
          &options[document][require_live_capture]=true&options[document][require_matching_selfie]=true\
+         &provided_details[email]=jenny.rosen%40example.com\
          &return_url=https%3A%2F%2Fexample.com%2Fr%3Fx%3D1%26y%3D2&type=document",
     );
     assert_uuid_v4(request.header("Idempotency-Key").unwrap());
@@ -147,32 +141,34 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
 #[tokio::test]
 async fn retrieve_verification_session_decodes_an_expanded_report() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
-    let params = RetrieveVerificationSessionParams { expand: Some(vec!["last_verification_report".into()]) };
-    let session =
-        retrieve_verification_session(&client(&server), "vs_1MwBkz2eZvKYlo2CfN9n8u7J", &params).await.unwrap();
+    let params = RetrieveVerificationSessionParams::new().expand(["last_verification_report"]);
+    let id = VerificationSessionId::from("vs_1MwBkz2eZvKYlo2CfN9n8u7J");
+    let session = retrieve_verification_session(&client(&server), &id, &params).await.unwrap();
     assert_get(
         &server.only_request(),
         "/v1/identity/verification_sessions/vs_1MwBkz2eZvKYlo2CfN9n8u7J?expand[0]=last_verification_report",
     );
     let report = session.last_verification_report.as_ref().unwrap();
     assert!(report.is_expanded());
-    assert_eq!(report.id(), "vr_1MwBlH2eZvKYlo2C91hOpFMf");
+    let report_id: &VerificationReportId = report.id();
+    assert_eq!(report_id, "vr_1MwBlH2eZvKYlo2C91hOpFMf");
+    assert_eq!(session.id, id);
     assert_eq!(report.as_object().unwrap().verification_session.as_deref(), Some("vs_1MwBkz2eZvKYlo2CfN9n8u7J"));
-    assert_eq!(session.verified_outputs.as_ref().unwrap().first_name.as_deref(), Some("Jenny"));
+    let verified = session.verified_outputs.as_ref().unwrap();
+    assert_eq!(verified.first_name.as_deref(), Some("Jenny"));
+    assert_eq!(verified.email.as_deref(), Some("jenny.rosen@example.com"), "an output only 2024 has");
     assert_eq!(session.last_error.as_ref().unwrap().code, Some(GelatoSessionLastErrorCode::DocumentUnverifiedOther));
 }
 
 #[tokio::test]
 async fn update_verification_session_can_unset_fields() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
-    let params = UpdateVerificationSessionParams {
-        metadata: Some(BTreeMap::from([("remove_me".into(), String::new())])),
-        options: Some(SessionOptionsParam { document: Some(Emptyable::Empty) }),
-        type_: Some(UpdateVerificationSessionType::IdNumber),
-        ..Default::default()
-    };
+    let params = UpdateVerificationSessionParams::new()
+        .metadata([("remove_me", "")])
+        .options(SessionOptionsParam::new().document(Emptyable::Empty))
+        .type_(UpdateVerificationSessionType::IdNumber);
     let client = client(&server).with_idempotency_key("update-42").with_stripe_account("acct_123");
-    update_verification_session(&client, "vs_1", &params).await.unwrap();
+    update_verification_session(&client, &"vs_1".into(), &params).await.unwrap();
     let request = server.only_request();
     assert_eq!(request.method, "POST");
     assert_eq!(request.target, "/v1/identity/verification_sessions/vs_1");
@@ -184,9 +180,10 @@ async fn update_verification_session_can_unset_fields() {
 #[tokio::test]
 async fn cancel_verification_session_posts_an_empty_form() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
-    let session = cancel_verification_session(&client(&server), "vs_1", &CancelVerificationSessionParams::default())
-        .await
-        .unwrap();
+    let session =
+        cancel_verification_session(&client(&server), &"vs_1".into(), &CancelVerificationSessionParams::new())
+            .await
+            .unwrap();
     let request = server.only_request();
     assert_post(&request, "/v1/identity/verification_sessions/vs_1/cancel", "");
     assert_uuid_v4(request.header("Idempotency-Key").unwrap());
@@ -196,10 +193,8 @@ async fn cancel_verification_session_posts_an_empty_form() {
 #[tokio::test]
 async fn redact_verification_session_posts_expand() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
-    let params = RedactVerificationSessionParams {
-        expand: Some(vec!["verified_outputs".into(), "last_verification_report".into()]),
-    };
-    let session = redact_verification_session(&client(&server), "vs_1", &params).await.unwrap();
+    let params = RedactVerificationSessionParams::new().expand(["verified_outputs", "last_verification_report"]);
+    let session = redact_verification_session(&client(&server), &"vs_1".into(), &params).await.unwrap();
     assert_post(
         &server.only_request(),
         "/v1/identity/verification_sessions/vs_1/redact",
@@ -212,7 +207,7 @@ async fn redact_verification_session_posts_expand() {
 async fn stripe_errors_become_typed_api_errors() {
     let body = r#"{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such verificationsession: 'vs_x'","param":"session","doc_url":"https://stripe.com/docs/error-codes/resource-missing"}}"#;
     let server = MockStripe::start(vec![Reply::json(404, body)]).await;
-    let error = retrieve_verification_session(&client(&server), "vs_x", &Default::default()).await.unwrap_err();
+    let error = retrieve_verification_session(&client(&server), &"vs_x".into(), &Default::default()).await.unwrap_err();
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.request_id(), Some("req_test_404"));
     let Error::Api(api) = error else { panic!("expected an API error, got {error:?}") };
@@ -226,7 +221,7 @@ async fn stripe_errors_become_typed_api_errors() {
 #[tokio::test]
 async fn a_non_json_error_page_is_a_decode_error_with_status_and_request_id() {
     let server = MockStripe::start(vec![Reply::json(502, "<html>Bad gateway</html>")]).await;
-    let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+    let error = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
     assert_eq!(decode.status, 502);
     assert_eq!(decode.request_id.as_deref(), Some("req_test_502"));
@@ -238,7 +233,7 @@ async fn a_malformed_success_names_the_path_and_leaks_no_personal_data() {
     let body = session_json().replace(r#""created": 1680860345"#, r#""created": "Jenny Rosen""#);
     assert_ne!(body, session_json());
     let server = MockStripe::start(vec![Reply::json(200, body)]).await;
-    let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+    let error = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
     assert_eq!(decode.status, 200);
     assert_eq!(decode.path, "created");
@@ -264,7 +259,8 @@ async fn truncated_bodies_and_wrong_shapes_never_panic() {
     let replies = bodies.iter().map(|b| Reply::json(200, b.clone())).collect();
     let server = MockStripe::start(replies).await;
     for _ in &bodies {
-        let error = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap_err();
+        let error =
+            retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");
     }
 }
@@ -273,7 +269,7 @@ async fn truncated_bodies_and_wrong_shapes_never_panic() {
 async fn enum_values_the_spec_does_not_list_are_kept() {
     let body = session_json().replace(r#""status": "verified""#, r#""status": "needs_review""#);
     let server = MockStripe::start(vec![Reply::json(200, body.clone())]).await;
-    let session = retrieve_verification_session(&client(&server), "vs_1", &Default::default()).await.unwrap();
+    let session = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap();
     assert_eq!(session.status, IdentityVerificationSessionStatus::Unrecognized("needs_review".into()));
     assert_round_trips(&session, &body);
 }
@@ -282,9 +278,20 @@ async fn enum_values_the_spec_does_not_list_are_kept() {
 async fn debug_output_hides_personal_data_and_secrets() {
     let session: IdentityVerificationSession = serde_json::from_str(&session_json()).unwrap();
     let shown = format!("{session:?}");
-    for secret in
-        ["Jenny", "Rosen", "000000000", "Oyster", "94080", "D1234567", "_secret_test_", "1990", "verify.stripe.com"]
-    {
+    let secrets = [
+        "Jenny",
+        "Rosen",
+        "000000000",
+        "Oyster",
+        "94080",
+        "D1234567",
+        "_secret_test_",
+        "1990",
+        "verify.stripe.com",
+        "jenny.rosen@example.com",
+        "+15555550123",
+    ];
+    for secret in secrets {
         assert!(!shown.contains(secret), "Debug shows {secret}: {shown}");
     }
     assert!(shown.contains("[redacted]"));
@@ -295,7 +302,7 @@ async fn debug_output_hides_personal_data_and_secrets() {
 async fn retries_reuse_the_idempotency_key() {
     let server = MockStripe::start(vec![Reply::json(503, "{}"), Reply::json(200, session_json())]).await;
     let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
-    cancel_verification_session(&client, "vs_1", &Default::default()).await.unwrap();
+    cancel_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let key = requests[0].header("Idempotency-Key").unwrap();
@@ -309,7 +316,7 @@ async fn stripe_should_retry_false_stops_retries() {
         Reply::json(503, r#"{"error":{"type":"api_error","message":"down"}}"#).header("Stripe-Should-Retry", "false");
     let server = MockStripe::start(vec![reply]).await;
     let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
-    let error = retrieve_verification_session(&client, "vs_1", &Default::default()).await.unwrap_err();
+    let error = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(server.requests().len(), 1);
 }
@@ -323,11 +330,7 @@ async fn next_page_continues_after_the_last_object() {
     ])
     .await;
     let client = client(&server);
-    let params = ListVerificationSessionsParams {
-        limit: Some(1),
-        status: Some(ListVerificationSessionsStatus::Verified),
-        ..Default::default()
-    };
+    let params = ListVerificationSessionsParams::new().limit(1).status(ListVerificationSessionsStatus::Verified);
     let first = list_verification_sessions(&client, &params).await.unwrap();
     let all = first.collect_all(&client, &params, 10).await.unwrap();
     assert_eq!(all.len(), 2);

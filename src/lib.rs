@@ -10,11 +10,26 @@
 //!
 //! # async fn run() -> Result<(), stripe_identity::Error> {
 //! let client = Client::new("sk_test_...");
-//! let mut params = CreateVerificationSessionParams::new(CreateVerificationSessionType::Document);
-//! params.return_url = Some("https://example.com/done".into());
+//! let params = CreateVerificationSessionParams::new()
+//!     .type_(CreateVerificationSessionType::Document)
+//!     .return_url("https://example.com/done");
 //! let session = create_verification_session(&client, &params).await?;
 //! println!("send the user to {:?}", session.url);
 //! # Ok(())
+//! # }
+//! ```
+//!
+//! Ids are typed: a session's id goes where a session id belongs, and a report's cannot.
+//!
+//! ```no_run
+//! # async fn run(client: &stripe_identity::Client, session: &stripe_identity::IdentityVerificationSession) {
+//! let _ = stripe_identity::retrieve_verification_session(client, &session.id, &Default::default()).await;
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn run(client: &stripe_identity::Client, report: &stripe_identity::IdentityVerificationReport) {
+//! let _ = stripe_identity::retrieve_verification_session(client, &report.id, &Default::default()).await;
 //! # }
 //! ```
 
@@ -27,7 +42,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiErrorType, DecodeError, Error, ErrorBody, ErrorResponse};
 pub use form::encode_path_segment;
 pub use reqwest::Method;
-pub use types::{Emptyable, Expandable, List, Object, Redacted, Timestamp};
+pub use types::{Emptyable, Expandable, IdOf, List, Object, Redacted, Timestamp};
 
 /// The code generated from the spec: models, params structs and one function per operation.
 pub mod generated {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::ir::{Api, Field, Operation, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Operation, Struct, TypeDef, TypeKind};
 
 /// A unified diff of `old` → `new`, or `None` when they are equal.
 pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
@@ -20,12 +20,17 @@ pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
     )
 }
 
-/// What a change means for code written against the old generated API.
+/// What a change means for code written against the old generated API. Every generated type
+/// is `#[non_exhaustive]` and params are built with `new(required…)` and setters, so the
+/// classification follows what still compiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
-    /// Code that compiled may no longer compile, or may decode differently.
+    /// Code that compiled may no longer compile.
     Breaking,
-    /// New API; existing code keeps compiling (exhaustive matches on enums aside).
+    /// Compiles as before, but a value that decoded as `Unrecognized` now decodes as a named
+    /// variant: a match on the `Unrecognized` form stops matching it.
+    Decoding,
+    /// New API; existing code keeps compiling and decoding as before.
     Additive,
 }
 
@@ -46,23 +51,7 @@ pub fn changes(old: &Api, new: &Api) -> Vec<Change> {
     for (name, op) in &old_ops {
         match new_ops.get(name) {
             None => push(Impact::Breaking, format!("operation `{name}` (`{} {}`) removed", op.method, op.path)),
-            Some(new_op) => {
-                if (&op.method, &op.path) != (&new_op.method, &new_op.path) {
-                    push(
-                        Impact::Breaking,
-                        format!(
-                            "operation `{name}` moved: `{} {}` → `{} {}`",
-                            op.method, op.path, new_op.method, new_op.path
-                        ),
-                    );
-                }
-                if op.response != new_op.response {
-                    push(
-                        Impact::Breaking,
-                        format!("operation `{name}` returns `{}` instead of `{}`", new_op.response, op.response),
-                    );
-                }
-            }
+            Some(new_op) => compare_operation(op, new_op, &mut push),
         }
     }
     for (name, op) in &new_ops {
@@ -86,56 +75,46 @@ pub fn changes(old: &Api, new: &Api) -> Vec<Change> {
     out
 }
 
+fn compare_operation(old: &Operation, new: &Operation, push: &mut impl FnMut(Impact, String)) {
+    let name = &old.name;
+    if (&old.method, &old.path) != (&new.method, &new.path) {
+        push(
+            Impact::Breaking,
+            format!("operation `{name}` moved: `{} {}` → `{} {}`", old.method, old.path, new.method, new.path),
+        );
+    }
+    if old.response != new.response {
+        push(Impact::Breaking, format!("operation `{name}` returns `{}` instead of `{}`", new.response, old.response));
+    }
+    let signature = |op: &Operation| {
+        let mut args: Vec<String> =
+            op.path_params.iter().map(|p| format!("{}: &{}", p.name, p.id.as_deref().unwrap_or("str"))).collect();
+        args.extend(op.query.iter().chain(&op.body).map(|params| format!("&{params}")));
+        args.join(", ")
+    };
+    let (before, after) = (signature(old), signature(new));
+    if before != after {
+        push(Impact::Breaking, format!("operation `{name}` takes `({after})` instead of `({before})`"));
+    }
+}
+
 fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, String)) {
     let name = &old.name;
     match (&old.kind, &new.kind) {
-        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-            let fields =
-                |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), f.clone())).collect::<BTreeMap<_, _>>();
-            let (old_fields, new_fields) = (fields(&a.fields), fields(&b.fields));
-            for (wire, field) in &old_fields {
-                let Some(new_field) = new_fields.get(wire) else {
-                    push(Impact::Breaking, format!("field `{name}.{}` removed", field.name));
-                    continue;
-                };
-                let (before, after) = (field_type(field), field_type(new_field));
-                let mut what = Vec::new();
-                if field.ty != new_field.ty {
-                    what.push("changed type".to_string());
-                }
-                match (field.nullable, new_field.nullable) {
-                    (false, true) => what.push("became nullable".into()),
-                    (true, false) => what.push("is no longer nullable".into()),
-                    _ => {}
-                }
-                match (field.required, new_field.required) {
-                    (true, false) => what.push("is no longer required".into()),
-                    (false, true) => what.push("became required".into()),
-                    _ => {}
-                }
-                if !what.is_empty() {
-                    // Only a change of the Rust type breaks code; a spec-only change is noted too.
-                    let impact = if before == after { Impact::Additive } else { Impact::Breaking };
-                    push(
-                        impact,
-                        format!("field `{name}.{}` {}: `{before}` → `{after}`", field.name, what.join(" and ")),
-                    );
-                }
-            }
-            for (wire, field) in &new_fields {
-                if !old_fields.contains_key(wire) {
-                    let impact = if b.params && !field.optional() { Impact::Breaking } else { Impact::Additive };
-                    let what = if impact == Impact::Breaking { "required parameter" } else { "field" };
-                    push(impact, format!("{what} `{name}.{}: {}` added", field.name, field_type(field)));
-                }
-            }
-        }
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => compare_struct(name, a, b, push),
         (TypeKind::Enum(a), TypeKind::Enum(b)) => {
             for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
                 push(Impact::Breaking, format!("value `{}` removed from enum `{name}`", v.value));
             }
             for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
                 push(Impact::Additive, format!("value `{}` added to enum `{name}` (`{name}::{}`)", v.value, v.name));
+                push(
+                    Impact::Decoding,
+                    format!(
+                        "`{}` decodes as `{name}::{}`, no longer as `{name}::Unrecognized(\"{}\")`",
+                        v.value, v.name, v.value
+                    ),
+                );
             }
         }
         (TypeKind::Union(a), TypeKind::Union(b)) => {
@@ -144,6 +123,12 @@ fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, Stri
             }
             for arm in b.arms.iter().filter(|x| !a.arms.iter().any(|y| y.ty == x.ty)) {
                 push(Impact::Additive, format!("variant `{name}::{}({})` added", arm.name, arm.ty));
+                if let (true, Some(tag)) = (b.tagged, &arm.tag) {
+                    push(
+                        Impact::Decoding,
+                        format!("objects with `object: \"{tag}\"` decode as `{name}::{}`, no longer as `{name}::Unrecognized`", arm.name),
+                    );
+                }
             }
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => {
@@ -153,6 +138,57 @@ fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, Stri
             push(Impact::Breaking, format!("type `{name}` changed kind: {} → {}", kind_name(a), kind_name(b)));
         }
         _ => {}
+    }
+}
+
+fn compare_struct(name: &str, a: &Struct, b: &Struct, push: &mut impl FnMut(Impact, String)) {
+    let by_wire = |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), f.clone())).collect::<BTreeMap<_, _>>();
+    let (old_fields, new_fields) = (by_wire(&a.fields), by_wire(&b.fields));
+    for (wire, field) in &old_fields {
+        let Some(new_field) = new_fields.get(wire) else {
+            push(Impact::Breaking, format!("field `{name}.{}` removed", field.name));
+            continue;
+        };
+        if field.name != new_field.name {
+            push(Impact::Breaking, format!("field `{name}.{}` renamed to `{}`", field.name, new_field.name));
+        }
+        let (before, after) = (field_type(field), field_type(new_field));
+        let mut what = Vec::new();
+        if field.ty != new_field.ty {
+            what.push("changed type".to_string());
+        }
+        match (field.nullable, new_field.nullable) {
+            (false, true) => what.push("became nullable".into()),
+            (true, false) => what.push("is no longer nullable".into()),
+            _ => {}
+        }
+        match (field.required, new_field.required) {
+            (true, false) => what.push("is no longer required".into()),
+            (false, true) => what.push("became required".into()),
+            _ => {}
+        }
+        if !what.is_empty() {
+            // Only a change of the Rust type breaks code; a spec-only change is noted too.
+            let impact = if before == after { Impact::Additive } else { Impact::Breaking };
+            push(impact, format!("field `{name}.{}` {}: `{before}` → `{after}`", field.name, what.join(" and ")));
+        }
+    }
+    for (wire, field) in &new_fields {
+        if !old_fields.contains_key(wire) {
+            if b.role.sent && !field.optional() {
+                let text = format!(
+                    "required parameter `{name}.{}: {}` added: `{name}::new` takes it",
+                    field.name,
+                    field_type(field)
+                );
+                push(Impact::Breaking, text);
+            } else {
+                push(Impact::Additive, format!("field `{name}.{}: {}` added", field.name, field_type(field)));
+            }
+        }
+    }
+    if a.role.sent && !b.role.sent {
+        push(Impact::Breaking, format!("`{name}` is no longer sent: its setters are gone"));
     }
 }
 
@@ -170,13 +206,14 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Enum(_) => "enum",
         TypeKind::Union(_) => "union",
         TypeKind::Alias(_) => "alias",
+        TypeKind::Id => "id",
     }
 }
 
 /// A Markdown report of what changed between two generated APIs.
 pub fn report(old: &Api, new: &Api, title: &str) -> String {
     let changes = changes(old, new);
-    let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
+    let count = |impact| changes.iter().filter(|c| c.impact == impact).count();
     let mut out = String::new();
     let _ = writeln!(out, "# Generated API changes: {title}\n");
     let _ = writeln!(out, "Stripe API version: {} → {}\n", old.api_version, new.api_version);
@@ -184,8 +221,16 @@ pub fn report(old: &Api, new: &Api, title: &str) -> String {
         let _ = writeln!(out, "No change to the generated API.");
         return out;
     }
-    let _ = writeln!(out, "**{breaking} breaking, {} additive.**", changes.len() - breaking);
-    for (impact, heading) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Additive")] {
+    let _ = writeln!(
+        out,
+        "**{} breaking, {} additive, {} decoding differently.**",
+        count(Impact::Breaking),
+        count(Impact::Additive),
+        count(Impact::Decoding)
+    );
+    let sections =
+        [(Impact::Breaking, "Breaking"), (Impact::Decoding, "Decoding differently"), (Impact::Additive, "Additive")];
+    for (impact, heading) in sections {
         let section: Vec<&Change> = changes.iter().filter(|c| c.impact == impact).collect();
         if !section.is_empty() {
             let _ = writeln!(out, "\n## {heading}\n");

@@ -2,15 +2,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use openapiv3::{AdditionalProperties, Operation, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+
 use crate::error::{push_pointer, Error};
 use crate::load::{schema_pointer, Spec};
-use crate::spec::{AdditionalProperties, Operation, Parameter, Schema};
+use crate::parse;
 
 /// What the filter kept: operations in path order, and every schema they reach.
 #[derive(Debug)]
 pub struct Subset {
     pub operations: Vec<SelectedOperation>,
-    pub schemas: BTreeMap<String, Schema>,
+    pub schemas: BTreeMap<String, ReferenceOr<Schema>>,
 }
 
 #[derive(Debug)]
@@ -19,40 +21,68 @@ pub struct SelectedOperation {
     /// Lower-case HTTP method.
     pub method: &'static str,
     pub operation: Operation,
+    /// Its parameters and the path item's, each with its JSON pointer.
+    pub parameters: Vec<(String, Parameter)>,
     /// JSON pointer of the operation, for errors.
     pub pointer: String,
 }
 
+/// What to keep of a spec.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    /// Paths starting with one of these.
+    pub prefixes: &'a [String],
+    /// Component schemas the runtime provides: not followed.
+    pub provided: &'a BTreeMap<String, String>,
+    /// Operation ids left out on purpose.
+    pub excluded: &'a BTreeSet<String>,
+}
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Keeps the paths under `prefixes` and the schemas they reach, not following `provided` ones.
-pub fn filter(spec: &Spec, prefixes: &[String], provided: &BTreeMap<String, String>) -> Result<Subset, Error> {
+/// Keeps the paths under the prefixes and the schemas they reach, not following provided ones.
+pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     let mut operations = Vec::new();
     let mut pending: Vec<(String, String)> = Vec::new();
-    for path in spec.path_names().filter(|p| prefixes.iter().any(|prefix| p.starts_with(prefix.as_str()))) {
+    let kept = spec.path_names().filter(|p| selection.prefixes.iter().any(|prefix| p.starts_with(prefix.as_str())));
+    for path in kept {
         let item = spec.path_item(path)?;
         let path_pointer = push_pointer("#/paths", path);
-        for (method, operation) in item.operations() {
+        if !item.servers.is_empty() {
+            return Err(Error::at(push_pointer(&path_pointer, "servers"), "per-path `servers` are not supported"));
+        }
+        let shared = inline_parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"))?;
+        for (method, operation) in item.iter() {
+            let id = operation.operation_id.as_deref().unwrap_or_default();
+            if selection.excluded.contains(id) {
+                continue;
+            }
             let pointer = push_pointer(&path_pointer, method);
-            let mut operation = operation.clone();
+            let mut parameters = inline_parameters(&operation.parameters, &push_pointer(&pointer, "parameters"))?;
             // Path-level parameters apply to every operation that does not override them.
-            for shared in &item.parameters {
-                if !operation.parameters.iter().any(|p| p.name == shared.name && p.location == shared.location) {
-                    operation.parameters.push(shared.clone());
+            for (at, parameter) in &shared {
+                let overridden = parameters.iter().any(|(_, p)| same_parameter(p, parameter));
+                if !overridden {
+                    parameters.push((at.clone(), parameter.clone()));
                 }
             }
-            collect_operation_refs(&operation, &pointer, &mut pending)?;
-            operations.push(SelectedOperation { path: path.to_string(), method, operation, pointer });
+            collect_operation_refs(operation, &parameters, &pointer, &mut pending)?;
+            let method = parse::METHODS.into_iter().find(|m| *m == method).unwrap_or("get");
+            let operation = operation.clone();
+            operations.push(SelectedOperation { path: path.to_string(), method, operation, parameters, pointer });
         }
     }
     if operations.is_empty() {
-        return Err(Error::at("#/paths", format!("no operation left after filtering by the prefixes {prefixes:?}")));
+        return Err(Error::at(
+            "#/paths",
+            format!("no operation left after filtering by the prefixes {:?}", selection.prefixes),
+        ));
     }
 
     let mut schemas = BTreeMap::new();
     let mut seen = BTreeSet::new();
     while let Some((name, from)) = pending.pop() {
-        if provided.contains_key(&name) || !seen.insert(name.clone()) {
+        if selection.provided.contains_key(&name) || !seen.insert(name.clone()) {
             continue;
         }
         if !spec.has_schema(&name) {
@@ -65,15 +95,38 @@ pub fn filter(spec: &Spec, prefixes: &[String], provided: &BTreeMap<String, Stri
     Ok(Subset { operations, schemas })
 }
 
-fn collect_operation_refs(op: &Operation, pointer: &str, out: &mut Vec<(String, String)>) -> Result<(), Error> {
-    let params = push_pointer(pointer, "parameters");
-    for (i, parameter) in op.parameters.iter().enumerate() {
-        check_parameter(parameter, &push_pointer(&params, &i.to_string()))?;
-        if let Some(schema) = &parameter.schema {
-            collect_refs(schema, &push_pointer(&push_pointer(&params, &i.to_string()), "schema"), out)?;
+/// The parameters of a list, refusing `$ref`s to `#/components/parameters`.
+fn inline_parameters(list: &[ReferenceOr<Parameter>], pointer: &str) -> Result<Vec<(String, Parameter)>, Error> {
+    list.iter()
+        .enumerate()
+        .map(|(i, parameter)| {
+            let at = push_pointer(pointer, &i.to_string());
+            match parameter {
+                ReferenceOr::Item(parameter) => Ok((at, parameter.clone())),
+                ReferenceOr::Reference { .. } => {
+                    Err(Error::at(push_pointer(&at, "$ref"), "parameters by `$ref` are not supported"))
+                }
+            }
+        })
+        .collect()
+}
+
+fn same_parameter(a: &Parameter, b: &Parameter) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b) && a.parameter_data_ref().name == b.parameter_data_ref().name
+}
+
+fn collect_operation_refs(
+    op: &Operation,
+    parameters: &[(String, Parameter)],
+    pointer: &str,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), Error> {
+    for (at, parameter) in parameters {
+        if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter.parameter_data_ref().format {
+            collect_refs(schema, &push_pointer(at, "schema"), out)?;
         }
     }
-    if let Some(body) = &op.request_body {
+    if let Some(ReferenceOr::Item(body)) = &op.request_body {
         let content = push_pointer(&push_pointer(pointer, "requestBody"), "content");
         for (media, m) in &body.content {
             if let Some(schema) = &m.schema {
@@ -82,8 +135,10 @@ fn collect_operation_refs(op: &Operation, pointer: &str, out: &mut Vec<(String, 
         }
     }
     let responses = push_pointer(pointer, "responses");
-    for (status, response) in &op.responses {
-        let content = push_pointer(&push_pointer(&responses, status), "content");
+    let statuses = op.responses.responses.iter().map(|(status, r)| (status.to_string(), r));
+    for (status, response) in op.responses.default.iter().map(|r| ("default".to_string(), r)).chain(statuses) {
+        let ReferenceOr::Item(response) = response else { continue };
+        let content = push_pointer(&push_pointer(&responses, &status), "content");
         for (media, m) in &response.content {
             if let Some(schema) = &m.schema {
                 collect_refs(schema, &push_pointer(&push_pointer(&content, media), "schema"), out)?;
@@ -93,35 +148,61 @@ fn collect_operation_refs(op: &Operation, pointer: &str, out: &mut Vec<(String, 
     Ok(())
 }
 
-fn check_parameter(parameter: &Parameter, pointer: &str) -> Result<(), Error> {
-    match parameter.location.as_str() {
-        "path" | "query" | "header" => Ok(()),
-        other => Err(Error::at(push_pointer(pointer, "in"), format!("parameters in `{other}` are not supported"))),
+/// Pushes `(schema name, pointer of the $ref)` for every reference below `schema`.
+fn collect_refs<S: std::borrow::Borrow<Schema>>(
+    schema: &ReferenceOr<S>,
+    pointer: &str,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), Error> {
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => {
+            out.push((component_name(reference, pointer)?.to_string(), push_pointer(pointer, "$ref")));
+            return Ok(());
+        }
+        ReferenceOr::Item(schema) => schema.borrow(),
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            for (key, child) in &object.properties {
+                collect_refs(child, &push_pointer(&push_pointer(pointer, "properties"), key), out)?;
+            }
+            if let Some(AdditionalProperties::Schema(child)) = &object.additional_properties {
+                collect_refs(child, &push_pointer(pointer, "additionalProperties"), out)?;
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = &array.items {
+                collect_refs(items, &push_pointer(pointer, "items"), out)?;
+            }
+        }
+        SchemaKind::AnyOf { any_of: arms }
+        | SchemaKind::OneOf { one_of: arms }
+        | SchemaKind::AllOf { all_of: arms } => {
+            let keyword = combinator_keyword(&schema.schema_kind);
+            for (i, child) in arms.iter().enumerate() {
+                collect_refs(child, &push_pointer(&push_pointer(pointer, keyword), &i.to_string()), out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `anyOf`, `oneOf` or `allOf`: the key a combinator schema is written with.
+pub fn combinator_keyword(kind: &SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::OneOf { .. } => "oneOf",
+        SchemaKind::AllOf { .. } => "allOf",
+        _ => "anyOf",
     }
 }
 
-/// Pushes `(schema name, pointer of the $ref)` for every reference below `schema`.
-fn collect_refs(schema: &Schema, pointer: &str, out: &mut Vec<(String, String)>) -> Result<(), Error> {
-    if let Some(reference) = &schema.reference {
-        let at = push_pointer(pointer, "$ref");
-        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
-            Error::at(&at, format!("only local `{SCHEMA_PREFIX}…` references are supported, found `{reference}`"))
-        })?;
-        out.push((name.to_string(), at));
-    }
-    for (key, child) in &schema.properties {
-        collect_refs(child, &push_pointer(&push_pointer(pointer, "properties"), key), out)?;
-    }
-    if let Some(items) = &schema.items {
-        collect_refs(items, &push_pointer(pointer, "items"), out)?;
-    }
-    for (keyword, list) in [("anyOf", &schema.any_of), ("oneOf", &schema.one_of), ("allOf", &schema.all_of)] {
-        for (i, child) in list.iter().enumerate() {
-            collect_refs(child, &push_pointer(&push_pointer(pointer, keyword), &i.to_string()), out)?;
-        }
-    }
-    if let Some(AdditionalProperties::Schema(child)) = &schema.additional_properties {
-        collect_refs(child, &push_pointer(pointer, "additionalProperties"), out)?;
-    }
-    Ok(())
+/// `NAME` of a `#/components/schemas/NAME` reference; other references are refused.
+pub fn component_name<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Error> {
+    reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+        Error::at(
+            push_pointer(pointer, "$ref"),
+            format!("only local `{SCHEMA_PREFIX}…` references are supported, found `{reference}`"),
+        )
+    })
 }

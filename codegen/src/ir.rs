@@ -30,15 +30,50 @@ pub enum TypeKind {
     Union(Union),
     /// A schema that is just another type (`type: string` with a name).
     Alias(Type),
+    /// The id of one resource (`x-resourceId`): a string newtype, so ids of different resources
+    /// cannot be mixed up.
+    Id,
+}
+
+impl TypeKind {
+    /// The types this definition holds (fields, arms, the aliased type): the one walk over a
+    /// definition that every pass shares.
+    pub fn types_mut(&mut self) -> Vec<&mut Type> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union(union) => union.arms.iter_mut().map(|a| &mut a.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum(_) | TypeKind::Id => Vec::new(),
+        }
+    }
+
+    /// [`TypeKind::types_mut`], read-only.
+    pub fn types(&self) -> Vec<&Type> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(union) => union.arms.iter().map(|a| &a.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum(_) | TypeKind::Id => Vec::new(),
+        }
+    }
+}
+
+/// Which way a type travels: a sent one gets `new` and setters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Role {
+    /// Reached from a request's query or body.
+    pub sent: bool,
+    /// Reached from a response.
+    pub received: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Request parameters (sent) rather than a model (received).
-    pub params: bool,
-    /// Has a required `id: String`: it implements the runtime's `Object` trait.
-    pub has_id: bool,
+    pub role: Role,
+    /// The type of its required `id` when it is a Stripe object (`Named` for a typed id,
+    /// `String` otherwise): it implements the runtime's `Object` trait.
+    pub object_id: Option<Type>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +111,8 @@ pub struct Union {
     /// Every arm is a Stripe object with its own `object` value: decoding dispatches on it, and
     /// an object of another kind is kept as JSON. Otherwise the first arm that decodes wins.
     pub tagged: bool,
-    /// Tagged, and every arm has an id: it implements the runtime's `Object` trait.
+    /// Tagged, and every arm has an id: it implements the runtime's `Object` trait (with a
+    /// plain string id, since the arms' typed ids differ and an unknown kind has none).
     pub has_id: bool,
 }
 
@@ -138,6 +174,37 @@ pub struct Operation {
 pub struct PathParam {
     pub name: String,
     pub wire: String,
+    /// The typed id it takes (`VerificationSessionId`), when the placeholder names the
+    /// resource the operation returns; a plain string otherwise.
+    pub id: Option<String>,
+}
+
+impl Type {
+    /// The type one level down (`Vec<T>` → `T`), if any.
+    pub fn inner(&self) -> Option<&Type> {
+        match self {
+            Type::Vec(inner)
+            | Type::Map(inner)
+            | Type::Boxed(inner)
+            | Type::Expandable(inner)
+            | Type::Emptyable(inner)
+            | Type::List(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// The generated type names this type mentions, at any depth.
+    pub fn named(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut ty = Some(self);
+        while let Some(t) = ty {
+            if let Type::Named(name) = t {
+                out.push(name.as_str());
+            }
+            ty = t.inner();
+        }
+        out
+    }
 }
 
 /// The Rust spelling, relative to the generated module (`crate::` runtime paths left out).

@@ -1,8 +1,8 @@
 //! The generator behind `stripe-identity`: Stripe's OpenAPI spec in, Rust source out.
 //!
 //! The pipeline runs one way: [`load`] (bytes → outline) → [`filter`] (prefixes → operations and
-//! the schemas they reach) → [`lower`] (Stripe's conventions → [`ir`]) → `emit` (IR → formatted
-//! source). It does no I/O beyond reading the spec and writing the output, and knows nothing of
+//! the schemas they reach, each parsed into openapiv3's model as it is reached) → [`lower`]
+//! (Stripe's conventions → [`ir`]) → `emit` (IR → formatted source). It does no I/O beyond reading the spec and writing the output, and knows nothing of
 //! HTTP: the generated code calls the runtime crate for that.
 //!
 //! ```no_run
@@ -20,9 +20,9 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 mod naming;
-pub mod spec;
+mod parse;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use error::Error;
@@ -40,6 +40,7 @@ pub struct Generator {
     spec: PathBuf,
     prefixes: Vec<String>,
     provided: BTreeMap<String, String>,
+    excluded: BTreeSet<String>,
     runtime: String,
     api_version: Option<String>,
 }
@@ -61,6 +62,7 @@ impl Generator {
             spec: spec.into(),
             prefixes: vec![DEFAULT_PREFIX.to_string()],
             provided: BTreeMap::from([("error".to_string(), "ErrorResponse".to_string())]),
+            excluded: BTreeSet::new(),
             runtime: "crate".to_string(),
             api_version: None,
         }
@@ -80,6 +82,17 @@ impl Generator {
     /// (and everything only it reaches).
     pub fn provide(mut self, schema: impl Into<String>, path: impl Into<String>) -> Self {
         self.provided.insert(schema.into(), path.into());
+        self
+    }
+
+    /// Leaves out the operations with these `operationId`s, on purpose: for a family that holds an
+    /// operation the generator refuses (`PostFiles` is multipart, on another host).
+    pub fn exclude<I, S>(mut self, operation_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.excluded.extend(operation_ids.into_iter().map(Into::into));
         self
     }
 
@@ -130,7 +143,9 @@ impl Generator {
 
     /// The operations under the prefixes and the schemas they reach.
     pub fn subset(&self, spec: &Spec) -> Result<filter::Subset, Error> {
-        filter::filter(spec, &self.prefixes, &self.provided)
+        let selection =
+            filter::Selection { prefixes: &self.prefixes, provided: &self.provided, excluded: &self.excluded };
+        filter::filter(spec, selection)
     }
 
     /// Builds the IR only (what `diff` compares).
@@ -215,10 +230,19 @@ pub fn manifest_path(spec: &Path) -> PathBuf {
     spec.with_file_name("manifest.json")
 }
 
+/// One spec's entry in a manifest.
 #[derive(serde::Deserialize)]
-struct Manifest {
+struct ManifestEntry {
     spec: String,
     api_version: String,
+}
+
+/// A manifest describes one spec, or (a list) every spec of its folder.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Manifest {
+    One(ManifestEntry),
+    Many(Vec<ManifestEntry>),
 }
 
 /// The API version from `manifest.json` beside the spec, if that manifest describes this file.
@@ -227,15 +251,17 @@ fn read_manifest(spec: &Path) -> Result<Option<String>, Error> {
     let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
     let manifest: Manifest =
         serde_json::from_str(&text).map_err(|e| Error::msg(format!("invalid manifest: {e}")).in_file(&path))?;
-    let names_this_spec = spec.file_name().is_some_and(|f| f.to_string_lossy() == manifest.spec);
-    if !names_this_spec {
-        return Ok(None);
+    let entries = match manifest {
+        Manifest::One(entry) => vec![entry],
+        Manifest::Many(entries) => entries,
+    };
+    let file_name = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let Some((i, entry)) = entries.iter().enumerate().find(|(_, e)| e.spec == file_name) else { return Ok(None) };
+    if !is_api_version(&entry.api_version) {
+        let pointer = if entries.len() > 1 { format!("#/{i}/api_version") } else { "#/api_version".to_string() };
+        return Err(Error::at(pointer, format!("`{}` is not a Stripe API version", entry.api_version)).in_file(&path));
     }
-    if !is_api_version(&manifest.api_version) {
-        return Err(Error::at("#/api_version", format!("`{}` is not a Stripe API version", manifest.api_version))
-            .in_file(&path));
-    }
-    Ok(Some(manifest.api_version))
+    Ok(Some(entry.api_version.clone()))
 }
 
 /// `2022-11-15`, or `2024-09-30.acacia`.

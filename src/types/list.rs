@@ -26,7 +26,7 @@ impl<T: Object + DeserializeOwned> List<T> {
         let Some(last) = self.data.last().filter(|_| self.has_more) else {
             return Ok(None);
         };
-        client.get_page(&self.url, params, last.id()).await.map(Some)
+        client.get_page(&self.url, params, last.id().as_ref()).await.map(Some)
     }
 
     /// Every object from this page on, fetching pages until the last one or `limit` objects.

@@ -1,6 +1,9 @@
 //! IR → Rust source. Knows nothing of OpenAPI: only the IR and how the runtime is called.
 
+mod enums;
+mod ids;
 mod operations;
+mod setters;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -18,11 +21,13 @@ pub fn render(api: &Api, runtime: &str, header: &str) -> Result<String, Error> {
     let api_version = &api.api_version;
     let types = api.types.iter().map(|t| emitter.type_def(t));
     let operations = api.operations.iter().map(|op| emitter.operation(op));
+    let conversions = enums::conversions(&api.types);
     let tokens = quote! {
         /// The Stripe API version this code was generated for; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #api_version;
         #(#operations)*
         #(#types)*
+        #conversions
     };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::msg(format!("the generator produced invalid Rust: {e}")))?;

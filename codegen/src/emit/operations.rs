@@ -23,14 +23,20 @@ impl Emitter {
             quote!(let path = #template;)
         } else {
             quote! {
-                #(let #path_args = #rt::encode_path_segment(#path_args);)*
+                #(let #path_args = #rt::encode_path_segment(#path_args.as_ref());)*
                 let path = format!(#template);
             }
         };
         let path_ref = if path_args.is_empty() { quote!(path) } else { quote!(&path) };
 
         let mut args = vec![quote!(client: &#rt::Client)];
-        args.extend(path_args.iter().map(|a| quote!(#a: &str)));
+        args.extend(op.path_params.iter().zip(&path_args).map(|(param, arg)| match &param.id {
+            Some(id) => {
+                let id = format_ident!("{}", id);
+                quote!(#arg: &#id)
+            }
+            None => quote!(#arg: &str),
+        }));
         let query = op.query.as_ref().map(|q| format_ident!("{}", q));
         let body = op.body.as_ref().map(|b| format_ident!("{}", b));
         let call = match (&query, &body) {

@@ -1,10 +1,11 @@
-//! Models, params structs, open enums and unions.
+//! Models, params structs and unions. Every generated type is `#[non_exhaustive]`, so a spec bump
+//! that adds a field, a variant or an enum value breaks no user's code.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
-use crate::ir::{Field, Struct, TypeDef, TypeKind, Union, Variant};
+use crate::ir::{Field, Struct, Type, TypeDef, TypeKind, Union};
 use crate::lower::UNRECOGNIZED;
 
 impl Emitter {
@@ -13,17 +14,18 @@ impl Emitter {
         let name = format_ident!("{}", def.name);
         let body = match &def.kind {
             TypeKind::Struct(s) => self.structure(&name, s),
-            TypeKind::Enum(variants) => open_enum(&name, variants),
+            TypeKind::Enum(variants) => super::enums::open_enum(&name, variants),
             TypeKind::Union(union) => self.union(&name, union),
             TypeKind::Alias(ty) => {
                 let ty = self.ty(ty);
                 quote!(pub type #name = #ty;)
             }
+            TypeKind::Id => super::ids::id_type(&name),
         };
         quote!(#doc #body)
     }
 
-    fn field_type(&self, field: &Field) -> TokenStream {
+    pub(super) fn field_type(&self, field: &Field) -> TokenStream {
         let ty = self.ty(&field.ty);
         if field.optional() {
             quote!(Option<#ty>)
@@ -44,46 +46,28 @@ impl Emitter {
             quote!(#doc #rename #skip pub #ident: #ty,)
         });
         let redacts = s.fields.iter().any(|f| f.sensitive);
-        let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
         let mut derives = vec![quote!(Clone)];
         if !redacts {
             derives.push(quote!(Debug));
         }
-        if required.is_empty() {
+        if s.fields.iter().all(Field::optional) {
             derives.push(quote!(Default));
         }
-        derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
-        if !s.params {
-            derives.push(quote!(serde::Deserialize));
-        }
+        derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
         let debug = redacts.then(|| redacted_debug(name, &s.fields, rt));
-        let constructor = (s.params && !required.is_empty()).then(|| {
-            let args = required.iter().map(|f| {
-                let ident = format_ident!("{}", f.name);
-                let ty = self.field_type(f);
-                quote!(#ident: #ty)
-            });
-            let inits = s.fields.iter().map(|f| {
-                let ident = format_ident!("{}", f.name);
-                if f.optional() {
-                    quote!(#ident: None)
-                } else {
-                    quote!(#ident)
+        let setters = s.role.sent.then(|| self.setters(name, &s.fields));
+        let object = s.object_id.as_ref().map(|id| {
+            let (id_type, id_ref) = match id {
+                Type::Named(_) => {
+                    let id = self.ty(id);
+                    (id.clone(), id)
                 }
-            });
-            quote! {
-                impl #name {
-                    /// Parameters with the required fields set and every optional one left out.
-                    pub fn new(#(#args),*) -> Self {
-                        Self { #(#inits),* }
-                    }
-                }
-            }
-        });
-        let object = s.has_id.then(|| {
+                _ => (quote!(str), quote!(str)),
+            };
             quote! {
                 impl #rt::Object for #name {
-                    fn id(&self) -> &str {
+                    type Id = #id_type;
+                    fn id(&self) -> &#id_ref {
                         &self.id
                     }
                 }
@@ -91,8 +75,9 @@ impl Emitter {
         });
         quote! {
             #[derive(#(#derives),*)]
+            #[non_exhaustive]
             pub struct #name { #(#fields)* }
-            #constructor
+            #setters
             #debug
             #object
         }
@@ -122,18 +107,20 @@ impl Emitter {
             return quote! {
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name { #(#idents(#types),)* }
                 #(#conversions)*
             };
         }
         let unrecognized = format_ident!("{}", UNRECOGNIZED);
-        let tags: Vec<&str> = arms.iter().map(|a| a.tag.as_deref().unwrap_or_default()).collect();
+        let decode = tagged_deserialize(name, union);
         let object = union.has_id.then(|| {
             quote! {
                 impl #rt::Object for #name {
+                    type Id = str;
                     fn id(&self) -> &str {
                         match self {
-                            #(Self::#idents(object) => &object.id,)*
+                            #(Self::#idents(object) => AsRef::<str>::as_ref(&object.id),)*
                             Self::#unrecognized(value) => value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default(),
                         }
                     }
@@ -143,24 +130,35 @@ impl Emitter {
         quote! {
             #[derive(Clone, Debug, PartialEq, serde::Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#idents(#types),)*
                 /// An object of a kind this version of the spec does not list, kept as JSON.
                 #unrecognized(serde_json::Value),
             }
-            /// Dispatches on the `object` field.
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                    let decoded = match value.get("object").and_then(serde_json::Value::as_str) {
-                        #(Some(#tags) => serde_json::from_value(value).map(Self::#idents),)*
-                        _ => Ok(Self::#unrecognized(value)),
-                    };
-                    decoded.map_err(serde::de::Error::custom)
-                }
-            }
+            #decode
             #(#conversions)*
             #object
+        }
+    }
+}
+
+/// `Deserialize` for a tagged union: dispatches on the `object` field; another kind is kept as JSON.
+fn tagged_deserialize(name: &syn::Ident, union: &Union) -> TokenStream {
+    let unrecognized = format_ident!("{}", UNRECOGNIZED);
+    let idents = union.arms.iter().map(|arm| format_ident!("{}", arm.name));
+    let tags = union.arms.iter().map(|a| a.tag.as_deref().unwrap_or_default());
+    quote! {
+        /// Dispatches on the `object` field.
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = match value.get("object").and_then(serde_json::Value::as_str) {
+                    #(Some(#tags) => serde_json::from_value(value).map(Self::#idents),)*
+                    _ => Ok(Self::#unrecognized(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -180,56 +178,7 @@ fn redacted_debug(name: &syn::Ident, fields: &[Field], rt: &syn::Path) -> TokenS
     quote! {
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#label) #(#entries)* .finish()
-            }
-        }
-    }
-}
-
-/// A string enum that keeps values it does not know in its `Unrecognized` variant.
-fn open_enum(name: &syn::Ident, variants: &[Variant]) -> TokenStream {
-    let unrecognized = format_ident!("{}", UNRECOGNIZED);
-    let idents: Vec<syn::Ident> = variants.iter().map(|v| format_ident!("{}", v.name)).collect();
-    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let docs = values.iter().map(|v| format!(" `{v}`"));
-    quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#[doc = #docs] #idents,)*
-            /// A value this version of the spec does not list, kept as sent.
-            #unrecognized(String),
-        }
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::#unrecognized(value) => value,
-                }
-            }
-        }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::#unrecognized(other.to_string()),
-                }
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+                f.debug_struct(#label) #(#entries)* .finish_non_exhaustive()
             }
         }
     }

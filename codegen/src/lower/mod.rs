@@ -1,0 +1,253 @@
+//! Spec → IR. The only module that knows Stripe's conventions, one concern per file:
+//! [`shape`] decides what each schema is, `types` defines the Rust types, `operation` the
+//! endpoint functions, `ids` the typed ids, and `passes` the whole-IR rules (cycles, roles).
+
+mod ids;
+mod operation;
+mod passes;
+pub mod shape;
+mod types;
+
+use std::collections::BTreeMap;
+
+use crate::docs::to_rustdoc;
+use crate::error::Error;
+use crate::filter::Subset;
+use crate::ir::{Api, Field, Type, TypeDef, TypeKind};
+use crate::load::schema_pointer;
+use crate::naming::{field_name, type_name, Namespace};
+use shape::{classify, Components, Node, Shape};
+
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Error",
+    "ErrorResponse",
+    "ApiError",
+    "List",
+    "Expandable",
+    "Emptyable",
+    "Timestamp",
+    "Object",
+    "Method",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+];
+pub const UNRECOGNIZED: &str = "Unrecognized";
+const SENSITIVE_FIELDS: &[&str] = &[
+    "address",
+    "city",
+    "client_secret",
+    "date_of_birth",
+    "dob",
+    "email",
+    "expiration_date",
+    "first_name",
+    "id_number",
+    "issued_date",
+    "last_name",
+    "line1",
+    "line2",
+    "name",
+    "number",
+    "personal_id_number",
+    "phone",
+    "postal_code",
+    "secret",
+    "ssn_last_4",
+    "state",
+    "url",
+];
+
+/// Lowers the filtered subset of a spec.
+pub fn lower(
+    subset: &Subset,
+    prefixes: &[String],
+    provided: &BTreeMap<String, String>,
+    api_version: String,
+) -> Result<Api, Error> {
+    let mut lowerer = Lowerer {
+        components: &subset.schemas,
+        provided,
+        names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        rust_names: BTreeMap::new(),
+        ids: ids::IdTypes::default(),
+        inline: BTreeMap::new(),
+        types: Vec::new(),
+    };
+    for name in subset.schemas.keys() {
+        let rust = lowerer.names.claim(&type_name(name));
+        lowerer.rust_names.insert(name.clone(), rust);
+    }
+    lowerer.ids = ids::IdTypes::assign(&subset.schemas, &mut lowerer.names);
+    lowerer.types.extend(lowerer.ids.definitions());
+    for (name, schema) in &subset.schemas {
+        lowerer.define_component(name, Node::of(schema))?;
+    }
+    let mut fn_names = Namespace::default();
+    let mut operations = Vec::new();
+    for selected in &subset.operations {
+        operations.push(lowerer.operation(selected, prefixes, &mut fn_names)?);
+    }
+    let mut types = lowerer.types;
+    passes::box_cycles(&mut types);
+    passes::assign_roles(&mut types, &operations);
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Api { api_version, types, operations })
+}
+
+struct Lowerer<'s> {
+    components: &'s Components,
+    provided: &'s BTreeMap<String, String>,
+    names: Namespace,
+    /// Component schema name → Rust type name.
+    rust_names: BTreeMap<String, String>,
+    ids: ids::IdTypes,
+    /// Inline types already defined, so an identical schema under the same name is reused.
+    inline: BTreeMap<String, &'s openapiv3::Schema>,
+    types: Vec<TypeDef>,
+}
+
+impl<'s> Lowerer<'s> {
+    /// Defines a component under its own name: a struct, enum or union, or an alias.
+    fn define_component(&mut self, name: &str, node: Node<'s>) -> Result<(), Error> {
+        let rust = self.rust_names[name].clone();
+        let pointer = schema_pointer(name);
+        let classified = classify(node, &pointer, self.components)?;
+        let kind = match (&classified.shape, node) {
+            (Shape::Union(_) | Shape::Merge(_) | Shape::Enum(_) | Shape::Object(_), Node::Item(schema))
+                if !classified.emptyable =>
+            {
+                self.definition(&classified.shape, schema, &rust, &pointer)?
+            }
+            _ => TypeKind::Alias(self.lower_classified(classified, node, &rust, &pointer)?.0),
+        };
+        let doc = match node {
+            Node::Item(schema) => schema.schema_data.description.as_deref().map(to_rustdoc).unwrap_or_default(),
+            Node::Ref(_) => String::new(),
+        };
+        self.types.push(TypeDef { name: rust, origin: name.to_string(), doc, kind });
+        Ok(())
+    }
+
+    /// The Rust type of a schema used in place, and whether it may be null; named inline
+    /// types are defined on the way, named after `hint`.
+    fn lower(&mut self, node: Node<'s>, hint: &str, pointer: &str) -> Result<(Type, bool), Error> {
+        let classified = classify(node, pointer, self.components)?;
+        self.lower_classified(classified, node, hint, pointer)
+    }
+
+    fn lower_classified(
+        &mut self,
+        classified: shape::Classified<'s>,
+        node: Node<'s>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<(Type, bool), Error> {
+        let ty = match (classified.shape, node) {
+            (Shape::Ref(name), _) => self.named(name),
+            (Shape::Expandable(mut targets), Node::Item(schema)) => {
+                let target = if targets.len() == 1 {
+                    let (at, target) = targets.remove(0);
+                    self.lower(target, hint, &at)?.0
+                } else {
+                    let shape = Shape::Union(targets);
+                    Type::Named(self.define_inline(schema, hint, pointer, |this, name| {
+                        this.definition(&shape, schema, name, pointer)
+                    })?)
+                };
+                Type::Expandable(Box::new(target))
+            }
+            (Shape::One((at, inner)), _) => self.lower(inner, hint, &at)?.0,
+            (Shape::List((at, items)), _) => Type::List(Box::new(self.lower(items, hint, &at)?.0)),
+            (Shape::Map((at, values)), _) => Type::Map(Box::new(self.lower(values, hint, &at)?.0)),
+            (Shape::Array(Some((at, items))), _) => Type::Vec(Box::new(self.lower(items, hint, &at)?.0)),
+            (Shape::Array(None), _) => Type::Vec(Box::new(Type::Json)),
+            (Shape::Scalar(ty), _) => ty,
+            (Shape::Object(object), _) if object.properties.is_empty() => Type::Json,
+            (shape @ (Shape::Union(_) | Shape::Merge(_) | Shape::Enum(_) | Shape::Object(_)), Node::Item(schema)) => {
+                Type::Named(self.define_inline(schema, hint, pointer, |this, name| {
+                    this.definition(&shape, schema, name, pointer)
+                })?)
+            }
+            // Only an inline schema has a shape other than `Ref`.
+            (_, Node::Ref(_)) => Type::Json,
+        };
+        let ty = if classified.emptyable { Type::Emptyable(Box::new(ty)) } else { ty };
+        Ok((ty, classified.nullable))
+    }
+
+    /// A reference to a component: generated, or provided by the runtime.
+    fn named(&self, component: &str) -> Type {
+        match self.provided.get(component) {
+            Some(path) => Type::Provided(path.clone()),
+            None => Type::Named(self.rust_names[component].clone()),
+        }
+    }
+
+    /// Names and defines an inline schema (its `title`, else `hint`), reusing an identical
+    /// schema already defined under that name.
+    fn define_inline(
+        &mut self,
+        schema: &'s openapiv3::Schema,
+        hint: &str,
+        pointer: &str,
+        build: impl FnOnce(&mut Self, &str) -> Result<TypeKind, Error>,
+    ) -> Result<String, Error> {
+        let titled = schema.schema_data.title.as_deref().map(type_name);
+        for candidate in titled.iter().map(String::as_str).chain([hint]) {
+            if self.inline.get(candidate).is_some_and(|defined| *defined == schema) {
+                return Ok(candidate.to_string());
+            }
+        }
+        let candidate = match titled {
+            Some(title) if !self.names.is_taken(&title) => title,
+            _ => hint.to_string(),
+        };
+        let name = self.names.claim(&candidate);
+        self.inline.insert(name.clone(), schema);
+        let kind = build(self, &name)?;
+        let doc = schema.schema_data.description.as_deref().map(to_rustdoc).unwrap_or_default();
+        self.types.push(TypeDef { name: name.clone(), origin: pointer.to_string(), doc, kind });
+        Ok(name)
+    }
+
+    /// A field of a struct or params struct.
+    fn field(
+        names: &mut Namespace,
+        wire: &str,
+        description: Option<&str>,
+        ty: Type,
+        required: bool,
+        nullable: bool,
+    ) -> Field {
+        Field {
+            name: names.claim(&field_name(wire)),
+            wire: wire.to_string(),
+            doc: description.map(to_rustdoc).unwrap_or_default(),
+            ty,
+            required,
+            nullable,
+            sensitive: SENSITIVE_FIELDS.contains(&wire),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! One endpoint function per operation, one concern per method: its name, path, query, form
+//! body and response. Everything the transport cannot send as the spec says is refused here.
+
+use openapiv3::{MediaType, Parameter, ParameterData, PathStyle, QueryStyle, ReferenceOr, StatusCode};
+
+use super::shape::{classify, object_of, Node, Shape};
+use super::Lowerer;
+use crate::docs::to_rustdoc;
+use crate::error::{push_pointer, Error};
+use crate::filter::{component_name, SelectedOperation};
+use crate::ir::{Field, Operation, PathParam, Role, Struct, Type, TypeDef, TypeKind};
+use crate::load::schema_pointer;
+use crate::naming::{field_name, operation_name, singular, type_name, Namespace};
+use crate::parse::parameter_schema;
+
+/// The one request body media type the transport sends.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+impl<'s> Lowerer<'s> {
+    pub(super) fn operation(
+        &mut self,
+        selected: &'s SelectedOperation,
+        prefixes: &[String],
+        fn_names: &mut Namespace,
+    ) -> Result<Operation, Error> {
+        let op = &selected.operation;
+        if !op.servers.is_empty() {
+            return Err(Error::at(
+                push_pointer(&selected.pointer, "servers"),
+                "per-operation `servers` are not supported",
+            ));
+        }
+        let operation_id = op.operation_id.clone().unwrap_or_else(|| format!("{}{}", selected.method, selected.path));
+        let base = operation_name(selected.method, &relative_path(&selected.path, prefixes));
+        let name =
+            if fn_names.is_taken(&base) { fn_names.claim(&field_name(&operation_id)) } else { fn_names.claim(&base) };
+        let hint = type_name(&name);
+
+        let mut path_params = self.path_params(selected)?;
+        let query_fields = self.query_fields(selected, &hint)?;
+        let body = self.body(selected, &name, !query_fields.is_empty())?;
+        let query = (!query_fields.is_empty()).then(|| {
+            let query_name = self.names.claim(&format!("{hint}Params"));
+            let kind = TypeKind::Struct(Struct { fields: query_fields, role: Role::default(), object_id: None });
+            self.push_params(&query_name, &name, &selected.pointer, kind);
+            query_name
+        });
+        let response = self.response(selected, &hint)?;
+        self.type_path_ids(&mut path_params, &selected.path, &response);
+
+        let mut doc = op.description.as_deref().or(op.summary.as_deref()).map(to_rustdoc).unwrap_or_default();
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!("`{} {}`", selected.method.to_uppercase(), selected.path));
+        Ok(Operation {
+            name,
+            operation_id,
+            doc,
+            method: selected.method.to_uppercase(),
+            path: selected.path.clone(),
+            path_params,
+            query,
+            body,
+            response,
+        })
+    }
+
+    /// The placeholders of the path template; path parameters must be `style: simple`.
+    fn path_params(&self, selected: &SelectedOperation) -> Result<Vec<PathParam>, Error> {
+        for (at, parameter) in &selected.parameters {
+            if let Parameter::Path { parameter_data, style } = parameter {
+                parameter_schema(&parameter_data.format, at)?;
+                if *style != PathStyle::Simple {
+                    return Err(Error::at(
+                        push_pointer(at, "style"),
+                        "path parameters other than `style: simple` are not supported",
+                    ));
+                }
+            }
+        }
+        path_template_params(&selected.path).ok_or_else(|| {
+            Error::at(
+                push_pointer("#/paths", &selected.path),
+                "malformed path template: expected `{name}` placeholders",
+            )
+        })
+    }
+
+    /// The query parameters, as fields of the `…Params` struct; header and cookie parameters
+    /// are refused, since the function would have no way to send them.
+    fn query_fields(&mut self, selected: &'s SelectedOperation, hint: &str) -> Result<Vec<Field>, Error> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (at, parameter) in &selected.parameters {
+            let (data, allow_reserved, style) = match parameter {
+                Parameter::Query { parameter_data, allow_reserved, style, .. } => {
+                    (parameter_data, *allow_reserved, style)
+                }
+                Parameter::Path { .. } => continue,
+                Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                    let location = if matches!(parameter, Parameter::Header { .. }) { "header" } else { "cookie" };
+                    return Err(Error::at(
+                        push_pointer(at, "in"),
+                        format!(
+                            "parameters in `{location}` are not supported: the generated function could not send `{}`",
+                            parameter.parameter_data_ref().name
+                        ),
+                    ));
+                }
+            };
+            let schema = parameter_schema(&data.format, at)?;
+            let node = Node::of(schema);
+            self.check_query_style(data, allow_reserved, style, node, at)?;
+            let schema_at = push_pointer(at, "schema");
+            let (ty, nullable) = self.lower(node, &format!("{hint}{}", type_name(&data.name)), &schema_at)?;
+            let description = match node {
+                Node::Item(schema) => data.description.as_deref().or(schema.schema_data.description.as_deref()),
+                Node::Ref(_) => data.description.as_deref(),
+            };
+            fields.push(Self::field(&mut names, &data.name, description, ty, data.required, nullable));
+        }
+        Ok(fields)
+    }
+
+    /// Stripe's query encoding: `deepObject` brackets (exploded), or `form` for one value.
+    fn check_query_style(
+        &self,
+        data: &ParameterData,
+        allow_reserved: bool,
+        style: &QueryStyle,
+        node: Node<'s>,
+        at: &str,
+    ) -> Result<(), Error> {
+        if allow_reserved {
+            return Err(Error::at(
+                push_pointer(at, "allowReserved"),
+                "`allowReserved` is not supported: values are always percent-encoded",
+            ));
+        }
+        let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+        let supported = match style {
+            QueryStyle::DeepObject => explode,
+            QueryStyle::Form => explode && self.is_scalar(node, at, 0),
+            QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited => false,
+        };
+        if supported {
+            return Ok(());
+        }
+        Err(Error::at(
+            at,
+            format!(
+                "query parameter `{}` with style `{style:?}` and explode {explode} is not supported: the client sends Stripe's exploded `deepObject` brackets, or `form` for a single value",
+                data.name
+            ),
+        ))
+    }
+
+    /// A single value (string, number, boolean, enum): what `form` style can carry.
+    fn is_scalar(&self, node: Node<'s>, at: &str, depth: usize) -> bool {
+        let Ok(classified) = classify(node, at, self.components) else { return false };
+        match classified.shape {
+            Shape::Scalar(ty) => ty != Type::Json,
+            Shape::Enum(_) => true,
+            Shape::One((at, inner)) => depth < 8 && self.is_scalar(inner, &at, depth + 1),
+            Shape::Ref(name) => match self.components.get(name) {
+                Some(schema) => depth < 8 && self.is_scalar(Node::of(schema), &schema_pointer(name), depth + 1),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The form body's params struct, if the operation has a body with properties (Stripe's
+    /// GETs declare an empty one).
+    fn body(&mut self, selected: &'s SelectedOperation, name: &str, has_query: bool) -> Result<Option<String>, Error> {
+        let at = push_pointer(&selected.pointer, "requestBody");
+        let body = match &selected.operation.request_body {
+            None => return Ok(None),
+            Some(ReferenceOr::Reference { .. }) => {
+                return Err(Error::at(push_pointer(&at, "$ref"), "request bodies by `$ref` are not supported"))
+            }
+            Some(ReferenceOr::Item(body)) => body,
+        };
+        let content_at = push_pointer(&at, "content");
+        let Some(media) = body.content.get(FORM) else {
+            return match body.content.keys().next() {
+                None => Ok(None),
+                Some(other) => Err(Error::at(
+                    push_pointer(&content_at, other),
+                    format!("a `{other}` request body is not supported: the client sends `{FORM}`"),
+                )),
+            };
+        };
+        let media_at = push_pointer(&content_at, FORM);
+        check_encoding(media, &media_at)?;
+        let Some(schema) = &media.schema else { return Ok(None) };
+        let (schema, object_at) = self.body_schema(Node::of(schema), &push_pointer(&media_at, "schema"))?;
+        let object = object_of(schema).ok_or_else(|| Error::at(&object_at, "a form body must be an object schema"))?;
+        if object.properties.is_empty() {
+            return Ok(None);
+        }
+        let hint = type_name(name);
+        let body_name = self.names.claim(&format!("{hint}{}", if has_query { "BodyParams" } else { "Params" }));
+        let kind = self.object(object, &object_at, &hint, None)?;
+        self.push_params(&body_name, name, &selected.pointer, kind);
+        Ok(Some(body_name))
+    }
+
+    /// The body's object schema and its pointer; a `$ref` must name a schema generated here.
+    fn body_schema(&self, node: Node<'s>, at: &str) -> Result<(&'s openapiv3::Schema, String), Error> {
+        match node {
+            Node::Item(schema) => Ok((schema, at.to_string())),
+            Node::Ref(reference) => {
+                let name = component_name(reference, at)?;
+                match self.components.get(name) {
+                    Some(ReferenceOr::Item(schema)) => Ok((schema, schema_pointer(name))),
+                    _ => {
+                        let why = if self.provided.contains_key(name) {
+                            "a type the runtime provides"
+                        } else {
+                            "not a schema of the spec"
+                        };
+                        Err(Error::at(
+                            push_pointer(at, "$ref"),
+                            format!("the form body's `$ref` names `{name}`, {why}: no params struct can be generated"),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The type of the first 2xx response's JSON.
+    fn response(&mut self, selected: &'s SelectedOperation, hint: &str) -> Result<Type, Error> {
+        let success = selected
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| is_success(status))
+            .min_by_key(|(status, _)| status.to_string());
+        let Some((status, response)) = success else { return Ok(Type::Json) };
+        let at = push_pointer(&push_pointer(&selected.pointer, "responses"), &status.to_string());
+        let response = match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::at(push_pointer(&at, "$ref"), "responses by `$ref` are not supported"))
+            }
+        };
+        let content_at = push_pointer(&at, "content");
+        let Some(media) = response.content.get("application/json") else {
+            return match response.content.keys().next() {
+                None => Ok(Type::Json),
+                Some(other) => Err(Error::at(
+                    push_pointer(&content_at, other),
+                    format!("a `{other}` response is not supported: the client decodes JSON"),
+                )),
+            };
+        };
+        match &media.schema {
+            Some(schema) => {
+                let schema_at = push_pointer(&push_pointer(&content_at, "application/json"), "schema");
+                Ok(self.lower(Node::of(schema), &format!("{hint}Response"), &schema_at)?.0)
+            }
+            None => Ok(Type::Json),
+        }
+    }
+
+    /// A placeholder that names the returned resource (`verification_sessions/{session}` for a
+    /// VerificationSession) takes that resource's typed id.
+    fn type_path_ids(&self, params: &mut [PathParam], path: &str, response: &Type) {
+        let Type::Named(returned) = response else { return };
+        let object_id = self.types.iter().find(|t| &t.name == returned).and_then(|t| match &t.kind {
+            TypeKind::Struct(s) => s.object_id.clone(),
+            _ => None,
+        });
+        let Some(Type::Named(id)) = object_id else { return };
+        let Some(resource) = self.ids.resource_of(&id) else { return };
+        let segments: Vec<&str> = path.split('/').collect();
+        for param in params {
+            let placeholder = format!("{{{}}}", param.wire);
+            let collection = segments.windows(2).find(|w| w[1] == placeholder).map(|w| w[0]);
+            if collection.is_some_and(|c| singular(c) == resource) {
+                param.id = Some(id.clone());
+            }
+        }
+    }
+
+    fn push_params(&mut self, name: &str, operation: &str, pointer: &str, kind: TypeKind) {
+        let doc = format!("Parameters of [`{operation}`].");
+        self.types.push(TypeDef { name: name.to_string(), origin: pointer.to_string(), doc, kind });
+    }
+}
+
+fn is_success(status: &StatusCode) -> bool {
+    match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(range) => *range == 2,
+    }
+}
+
+/// Stripe's form encoding entries: exploded `deepObject`, nothing else.
+fn check_encoding(media: &MediaType, at: &str) -> Result<(), Error> {
+    for (field, encoding) in &media.encoding {
+        let stripe_style = encoding.style == Some(QueryStyle::DeepObject)
+            && encoding.explode
+            && encoding.content_type.is_none()
+            && encoding.headers.is_empty()
+            && !encoding.allow_reserved;
+        if !stripe_style {
+            return Err(Error::at(
+                push_pointer(&push_pointer(at, "encoding"), field),
+                "form encoding other than `style: deepObject, explode: true` is not supported",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every `{placeholder}` of a path template, in order; `None` if the braces are malformed.
+fn path_template_params(path: &str) -> Option<Vec<PathParam>> {
+    let mut params = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return None;
+        }
+        let close = rest[open..].find('}')? + open;
+        let wire = &rest[open + 1..close];
+        if wire.is_empty() || !wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        params.push(PathParam { name: field_name(wire), wire: wire.to_string(), id: None });
+        rest = &rest[close + 1..];
+    }
+    Some(params)
+}
+
+/// The path below the prefix that selected it; a bare prefix keeps its last segment as the resource.
+fn relative_path(path: &str, prefixes: &[String]) -> String {
+    let prefix = prefixes
+        .iter()
+        .filter(|p| path.starts_with(p.as_str()))
+        .max_by_key(|p| p.len())
+        .map(String::as_str)
+        .unwrap_or("");
+    let rest = &path[prefix.len()..];
+    match rest.split('/').find(|s| !s.is_empty()) {
+        Some(segment) if !segment.starts_with('{') => rest.to_string(),
+        _ => {
+            let resource = prefix.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            format!("{resource}/{rest}")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Rules over the whole IR once every type is defined: boxing cycles, and which way each
+//! struct travels. Both walk definitions through [`TypeKind::types`], the IR's one visitor.
+
+use std::collections::BTreeMap;
+
+use crate::ir::{Operation, Role, Type, TypeDef, TypeKind};
+
+/// Boxes every by-value reference that closes a cycle, so recursive types have a size.
+pub fn box_cycles(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            t.kind.types().into_iter().filter_map(by_value_name).filter_map(|name| index.get(name).copied()).collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    for (i, t) in types.iter_mut().enumerate() {
+        let cyclic = |name: &str| index.get(name).is_some_and(|&j| component[j] == component[i]);
+        for ty in t.kind.types_mut() {
+            let target = match ty {
+                Type::Emptyable(inner) => &mut **inner,
+                other => other,
+            };
+            if matches!(target, Type::Named(name) if cyclic(name)) {
+                *target = Type::Boxed(Box::new(target.clone()));
+            }
+        }
+    }
+}
+
+/// The named type held inline (not behind a `Vec`, map, `Box` or expandable), if any.
+fn by_value_name(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Named(name) => Some(name),
+        Type::Emptyable(inner) => by_value_name(inner),
+        _ => None,
+    }
+}
+
+/// Marks each struct sent (reached from a request) and/or received (reached from a response).
+pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut roles = vec![Role::default(); types.len()];
+    let sent = operations.iter().flat_map(|op| op.query.iter().chain(&op.body)).map(String::as_str);
+    let received = operations.iter().flat_map(|op| op.response.named());
+    let mut pending: Vec<(&str, bool)> = sent.map(|n| (n, true)).chain(received.map(|n| (n, false))).collect();
+    while let Some((name, is_sent)) = pending.pop() {
+        let Some(&i) = index.get(name) else { continue };
+        let role = &mut roles[i];
+        let seen =
+            if is_sent { std::mem::replace(&mut role.sent, true) } else { std::mem::replace(&mut role.received, true) };
+        if !seen {
+            pending.extend(types[i].kind.types().into_iter().flat_map(Type::named).map(|n| (n, is_sent)));
+        }
+    }
+    for (t, role) in types.iter_mut().zip(roles) {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            s.role = role;
+        }
+    }
+}
+
+/// Tarjan's algorithm: the component number of every node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    struct State<'a> {
+        edges: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        component: Vec<usize>,
+        components: usize,
+    }
+    fn visit(s: &mut State, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for k in 0..s.edges[v].len() {
+            let w = s.edges[v][k];
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                _ => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                s.component[w] = s.components;
+                if w == v {
+                    break;
+                }
+            }
+            s.components += 1;
+        }
+    }
+    let n = edges.len();
+    let mut s = State {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        component: vec![0; n],
+        components: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.component
+}

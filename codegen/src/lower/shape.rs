@@ -1,0 +1,278 @@
+//! What a schema is, decided once: every Stripe convention that turns a schema into a Rust
+//! shape (nullable wrappers, expandable ids, `""` to unset, lists, `unix-time`) lives here.
+
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type as Kind,
+    VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{push_pointer, Error};
+use crate::filter::{combinator_keyword, component_name};
+use crate::ir::Type;
+
+/// A schema in place: a `$ref`, or the schema itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+impl<'s> Node<'s> {
+    pub fn of<S: Borrow<Schema>>(schema: &'s ReferenceOr<S>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Item(schema.borrow()),
+        }
+    }
+}
+
+/// A child schema with its JSON pointer.
+pub type Arm<'s> = (String, Node<'s>);
+
+/// The Rust shape a schema takes.
+pub enum Shape<'s> {
+    /// A component, by name.
+    Ref(&'s str),
+    /// An id, or (with `expand[]`) one of these objects.
+    Expandable(Vec<Arm<'s>>),
+    /// One of several schemas.
+    Union(Vec<Arm<'s>>),
+    /// A wrapper of one schema (Stripe's `anyOf: [$ref]` with `nullable`).
+    One(Arm<'s>),
+    /// `allOf`: the properties of every part.
+    Merge(Vec<Arm<'s>>),
+    /// An open string enum.
+    Enum(Vec<String>),
+    /// One page of a list: the schema of its items.
+    List(Arm<'s>),
+    /// An object with named properties (possibly none).
+    Object(&'s ObjectType),
+    /// A string-keyed map.
+    Map(Arm<'s>),
+    Array(Option<Arm<'s>>),
+    Scalar(Type),
+}
+
+/// A shape, and whether the value may be `null` or the empty string that unsets it.
+pub struct Classified<'s> {
+    pub shape: Shape<'s>,
+    pub nullable: bool,
+    pub emptyable: bool,
+}
+
+/// The component schemas of the subset, to resolve references while classifying.
+pub type Components = BTreeMap<String, ReferenceOr<Schema>>;
+
+/// Classifies one schema.
+pub fn classify<'s>(node: Node<'s>, pointer: &str, components: &'s Components) -> Result<Classified<'s>, Error> {
+    let schema = match node {
+        Node::Ref(reference) => {
+            let name = component_name(reference, pointer)?;
+            return Ok(Classified { shape: Shape::Ref(name), nullable: false, emptyable: false });
+        }
+        Node::Item(schema) => schema,
+    };
+    let mut classified =
+        Classified { shape: Shape::Scalar(Type::Json), nullable: schema.schema_data.nullable, emptyable: false };
+    classified.shape = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of: arms } | SchemaKind::OneOf { one_of: arms } => {
+            let at = push_pointer(pointer, combinator_keyword(&schema.schema_kind));
+            alternatives(arms, &at, &mut classified, components)
+        }
+        SchemaKind::AllOf { all_of } => {
+            let at = push_pointer(pointer, "allOf");
+            let mut parts: Vec<Arm<'s>> = all_of
+                .iter()
+                .enumerate()
+                .map(|(i, part)| (push_pointer(&at, &i.to_string()), Node::of(part)))
+                .collect();
+            match parts.len() {
+                0 => Shape::Scalar(Type::Json),
+                1 => Shape::One(parts.remove(0)),
+                _ => Shape::Merge(parts),
+            }
+        }
+        SchemaKind::Type(Kind::String(string)) => {
+            classified.nullable |= string.enumeration.iter().any(Option::is_none);
+            match string_values(string) {
+                values if values.is_empty() => Shape::Scalar(Type::String),
+                values => Shape::Enum(values),
+            }
+        }
+        SchemaKind::Type(Kind::Integer(integer)) => match &integer.format {
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => Shape::Scalar(Type::Timestamp),
+            _ => Shape::Scalar(Type::Integer),
+        },
+        SchemaKind::Type(Kind::Number(_)) => Shape::Scalar(Type::Number),
+        SchemaKind::Type(Kind::Boolean(_)) => Shape::Scalar(Type::Bool),
+        SchemaKind::Type(Kind::Array(array)) => {
+            Shape::Array(array.items.as_ref().map(|items| (push_pointer(pointer, "items"), Node::of(items))))
+        }
+        SchemaKind::Type(Kind::Object(object)) => object_shape(object, pointer)?,
+        SchemaKind::Any(_) => Shape::Scalar(Type::Json),
+        SchemaKind::Not { .. } => {
+            return Err(Error::at(push_pointer(pointer, "not"), "`not` schemas are not supported"))
+        }
+    };
+    Ok(classified)
+}
+
+/// `anyOf` / `oneOf`: `""` makes the value emptyable, a nullable arm makes it nullable, and
+/// what is left is one schema, an expandable id, or a union.
+fn alternatives<'s>(
+    arms: &'s [ReferenceOr<Schema>],
+    at: &str,
+    classified: &mut Classified<'s>,
+    components: &'s Components,
+) -> Shape<'s> {
+    let mut real = Vec::new();
+    for (i, arm) in arms.iter().enumerate() {
+        let node = Node::of(arm);
+        if is_empty_string_enum(node) {
+            classified.emptyable = true;
+            continue;
+        }
+        classified.nullable |= matches!(node, Node::Item(s) if s.schema_data.nullable);
+        real.push((push_pointer(at, &i.to_string()), node));
+    }
+    match real.len() {
+        0 => Shape::Scalar(Type::String),
+        1 => Shape::One(real.remove(0)),
+        _ if is_expandable(&real, components) => {
+            Shape::Expandable(real.into_iter().filter(|(_, node)| !is_plain_string(*node)).collect())
+        }
+        _ => Shape::Union(real),
+    }
+}
+
+fn object_shape<'s>(object: &'s ObjectType, pointer: &str) -> Result<Shape<'s>, Error> {
+    if let Some(items) = list_items(object) {
+        let at = push_pointer(&push_pointer(&push_pointer(pointer, "properties"), "data"), "items");
+        return Ok(Shape::List((at, items)));
+    }
+    let values = match &object.additional_properties {
+        Some(AdditionalProperties::Schema(values)) => Some(Node::of(values)),
+        _ => None,
+    };
+    match values {
+        Some(values) if object.properties.is_empty() => {
+            Ok(Shape::Map((push_pointer(pointer, "additionalProperties"), values)))
+        }
+        Some(_) => Err(Error::at(
+            push_pointer(pointer, "additionalProperties"),
+            "an object with both `properties` and an `additionalProperties` schema is not supported",
+        )),
+        None => Ok(Shape::Object(object)),
+    }
+}
+
+/// The items of one page of a Stripe list: `object: "list"`, `has_more`, `data: [items]`.
+fn list_items(object: &ObjectType) -> Option<Node<'_>> {
+    let item = |name: &str| match object.properties.get(name)? {
+        ReferenceOr::Item(schema) => Some(&**schema),
+        ReferenceOr::Reference { .. } => None,
+    };
+    let is_list = item("object").and_then(single_value).is_some_and(|tag| tag == "list") && item("has_more").is_some();
+    match &item("data")?.schema_kind {
+        SchemaKind::Type(Kind::Array(array)) if is_list => array.items.as_ref().map(Node::of),
+        _ => None,
+    }
+}
+
+/// The non-null string values of a string enum.
+fn string_values(string: &StringType) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for value in string.enumeration.iter().flatten() {
+        if !values.contains(value) {
+            values.push(value.clone());
+        }
+    }
+    values
+}
+
+/// The only value of a one-value string enum (`object: [identity.verification_session]`).
+fn single_value(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Kind::String(string)) => match string.enumeration.as_slice() {
+            [Some(value)] => Some(value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `enum: [""]`: Stripe's marker for "send an empty string to unset".
+fn is_empty_string_enum(node: Node<'_>) -> bool {
+    matches!(node, Node::Item(schema) if single_value(schema) == Some(""))
+}
+
+fn is_plain_string(node: Node<'_>) -> bool {
+    matches!(node, Node::Item(Schema { schema_kind: SchemaKind::Type(Kind::String(s)), .. }) if s.enumeration.is_empty())
+}
+
+/// One id string and references to objects with ids, told apart by `object` when several.
+fn is_expandable(arms: &[Arm<'_>], components: &Components) -> bool {
+    let strings = arms.iter().filter(|(_, a)| is_plain_string(*a)).count();
+    let targets: Vec<Option<&Schema>> = arms
+        .iter()
+        .filter(|(_, a)| !is_plain_string(*a))
+        .map(|(_, a)| match a {
+            Node::Ref(reference) => resolve(reference, components),
+            Node::Item(_) => None,
+        })
+        .collect();
+    let all_objects = targets.iter().all(|t| t.is_some_and(has_object_id));
+    strings == 1 && !targets.is_empty() && all_objects && (targets.len() == 1 || distinct_tags(&targets))
+}
+
+fn distinct_tags(targets: &[Option<&Schema>]) -> bool {
+    let mut tags: Vec<&str> = targets.iter().filter_map(|t| t.and_then(object_tag)).collect();
+    let count = tags.len();
+    tags.sort_unstable();
+    tags.dedup();
+    count == targets.len() && tags.len() == count
+}
+
+/// The component a `$ref` names, when it is in the subset and not itself a reference.
+pub fn resolve<'s>(reference: &str, components: &'s Components) -> Option<&'s Schema> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    match components.get(name)? {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// The object's properties, when it is an object schema.
+pub fn object_of(schema: &Schema) -> Option<&ObjectType> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Kind::Object(object)) => Some(object),
+        _ => None,
+    }
+}
+
+/// A Stripe object: a required plain string `id`.
+pub fn has_object_id(schema: &Schema) -> bool {
+    let Some(object) = object_of(schema) else { return false };
+    object.required.iter().any(|r| r == "id")
+        && object.properties.get("id").is_some_and(|id| is_plain_string(Node::of(id)))
+}
+
+/// The single value of a required `object` property: what tells Stripe's objects apart.
+pub fn object_tag(schema: &Schema) -> Option<&str> {
+    let object = object_of(schema)?;
+    if !object.required.iter().any(|r| r == "object") {
+        return None;
+    }
+    match object.properties.get("object")? {
+        ReferenceOr::Item(property) => single_value(property),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// Stripe's `x-resourceId`: which resource an object schema is.
+pub fn resource_id(schema: &Schema) -> Option<&str> {
+    schema.schema_data.extensions.get("x-resourceId")?.as_str()
+}

@@ -1,0 +1,328 @@
+//! Raw fragments → openapiv3 types, with errors that point at the offending key.
+//!
+//! openapiv3 flattens and buffers (`Schema` is `SchemaData` + an untagged `SchemaKind`), so a
+//! serde error stops at the fragment's root. When a fragment fails, [`locate_schema`] retries each
+//! child schema on its own and descends into the first that fails; at the failing node it tries
+//! each key alone to name the one that is wrong.
+//!
+//! openapiv3 also accepts shapes Stripe never uses and the generator does not implement: a
+//! schema that lands in `SchemaKind::Any` (a misspelt `type`, keys that do not go together,
+//! `enum` values of the wrong type), `not`, and a `$ref` that is not a string. [`check_schema`]
+//! refuses those with their pointer, so nothing is silently dropped.
+
+use std::borrow::Borrow;
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    RequestBody, Response, Schema, SchemaData, SchemaKind, Type,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{push_pointer, strip_position, Error};
+
+/// The methods a path item may hold, in openapiv3's order.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Keys every schema may carry whatever its type (`SchemaData`), besides `x-` extensions.
+const METADATA_KEYS: &[&str] = &[
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "example",
+    "title",
+    "description",
+    "discriminator",
+    "default",
+];
+
+/// The keys openapiv3 reads for each `type`.
+fn type_keys(ty: &str) -> Option<&'static [&'static str]> {
+    Some(match ty {
+        "string" => &["pattern", "enum", "format", "minLength", "maxLength"],
+        "number" | "integer" => {
+            &["multipleOf", "exclusiveMinimum", "exclusiveMaximum", "minimum", "maximum", "enum", "format"]
+        }
+        "boolean" => &["enum"],
+        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        _ => return None,
+    })
+}
+
+fn is_metadata(key: &str) -> bool {
+    key.starts_with("x-") || METADATA_KEYS.contains(&key)
+}
+
+/// Parses a component schema (or any schema fragment) at `pointer`.
+pub fn schema(text: &str, pointer: &str) -> Result<ReferenceOr<Schema>, Error> {
+    let value = to_value(text, pointer)?;
+    let parsed = ReferenceOr::<Schema>::deserialize(&value).map_err(|_| locate_schema(&value, pointer))?;
+    check_schema(&parsed, &value, pointer)?;
+    Ok(parsed)
+}
+
+/// Parses a path item at `pointer`, and checks every schema inside it.
+pub fn path_item(text: &str, pointer: &str) -> Result<PathItem, Error> {
+    let value = to_value(text, pointer)?;
+    let item = PathItem::deserialize(&value).map_err(|e| locate_in_path_item(&value, pointer, &e))?;
+    for (relative, position) in schema_positions(&value) {
+        let at = format!("{pointer}{relative}");
+        let parsed = ReferenceOr::<Schema>::deserialize(position).map_err(|_| locate_schema(position, &at))?;
+        check_schema(&parsed, position, &at)?;
+    }
+    Ok(item)
+}
+
+fn to_value(text: &str, pointer: &str) -> Result<Value, Error> {
+    serde_json::from_str(text).map_err(|e| Error::at(pointer, strip_position(&e.to_string()).to_string()))
+}
+
+fn message(error: &impl std::fmt::Display) -> String {
+    strip_position(&error.to_string()).to_string()
+}
+
+/// The child schemas of a raw schema, with their pointers, in a fixed order.
+fn schema_children<'v>(value: &'v Value, pointer: &str) -> Vec<(String, &'v Value)> {
+    let mut out = Vec::new();
+    let Some(map) = value.as_object() else { return out };
+    if let Some(Value::Object(properties)) = map.get("properties") {
+        let at = push_pointer(pointer, "properties");
+        let mut keys: Vec<&String> = properties.keys().collect();
+        keys.sort();
+        out.extend(keys.into_iter().map(|k| (push_pointer(&at, k), &properties[k])));
+    }
+    for key in ["items", "not"] {
+        if let Some(child) = map.get(key) {
+            out.push((push_pointer(pointer, key), child));
+        }
+    }
+    if let Some(child @ Value::Object(_)) = map.get("additionalProperties") {
+        out.push((push_pointer(pointer, "additionalProperties"), child));
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(arms)) = map.get(key) {
+            let at = push_pointer(pointer, key);
+            out.extend(arms.iter().enumerate().map(|(i, arm)| (push_pointer(&at, &i.to_string()), arm)));
+        }
+    }
+    out
+}
+
+/// The error for a schema openapiv3 cannot read: the deepest failing child, then the failing key.
+pub fn locate_schema(value: &Value, pointer: &str) -> Error {
+    for (at, child) in schema_children(value, pointer) {
+        if ReferenceOr::<Schema>::deserialize(child).is_err() {
+            return locate_schema(child, &at);
+        }
+    }
+    let Some(map) = value.as_object() else {
+        return Error::at(pointer, format!("a schema must be an object, found {}", json_kind(value)));
+    };
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    for key in keys {
+        let alone = Value::Object([(key.clone(), map[key].clone())].into_iter().collect());
+        let failure = AnySchema::deserialize(&alone).err().or_else(|| SchemaData::deserialize(&alone).err());
+        if let Some(e) = failure {
+            return Error::at(push_pointer(pointer, key), message(&e));
+        }
+    }
+    match ReferenceOr::<Schema>::deserialize(value) {
+        Err(e) => Error::at(pointer, message(&e)),
+        Ok(_) => Error::at(pointer, "openapiv3 cannot read this schema"),
+    }
+}
+
+/// Refuses what openapiv3 reads but the generator does not implement, anywhere below `parsed`.
+pub fn check_schema<S: Borrow<Schema>>(parsed: &ReferenceOr<S>, raw: &Value, pointer: &str) -> Result<(), Error> {
+    let ReferenceOr::Item(schema) = parsed else { return Ok(()) };
+    let schema = schema.borrow();
+    if raw.get("$ref").is_some() {
+        return Err(Error::at(push_pointer(pointer, "$ref"), "`$ref` must be a string"));
+    }
+    let child = |key: &str| raw.get(key).unwrap_or(&Value::Null);
+    let arms = |key: &str, arms: &[ReferenceOr<Schema>]| -> Result<(), Error> {
+        let at = push_pointer(pointer, key);
+        for (i, arm) in arms.iter().enumerate() {
+            let raw_arm = child(key).get(i).unwrap_or(&Value::Null);
+            check_schema(arm, raw_arm, &push_pointer(&at, &i.to_string()))?;
+        }
+        Ok(())
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            let at = push_pointer(pointer, "properties");
+            for (name, property) in &object.properties {
+                let raw_property = child("properties").get(name).unwrap_or(&Value::Null);
+                check_schema(property, raw_property, &push_pointer(&at, name))?;
+            }
+            if let Some(AdditionalProperties::Schema(values)) = &object.additional_properties {
+                check_schema(values, child("additionalProperties"), &push_pointer(pointer, "additionalProperties"))?;
+            }
+            Ok(())
+        }
+        SchemaKind::Type(Type::Array(array)) => match &array.items {
+            Some(items) => check_schema(items, child("items"), &push_pointer(pointer, "items")),
+            None => Ok(()),
+        },
+        SchemaKind::Type(_) => Ok(()),
+        SchemaKind::AnyOf { any_of } => arms("anyOf", any_of),
+        SchemaKind::OneOf { one_of } => arms("oneOf", one_of),
+        SchemaKind::AllOf { all_of } => arms("allOf", all_of),
+        SchemaKind::Not { .. } => Err(Error::at(push_pointer(pointer, "not"), "`not` schemas are not supported")),
+        SchemaKind::Any(any) => any_schema(any, raw, pointer),
+    }
+}
+
+/// `SchemaKind::Any`: fine when it carries only metadata (any JSON value), refused otherwise.
+fn any_schema(any: &AnySchema, raw: &Value, pointer: &str) -> Result<(), Error> {
+    let keys: Vec<&str> = match raw.as_object() {
+        Some(map) => {
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).filter(|k| !is_metadata(k)).collect();
+            keys.sort_unstable();
+            keys
+        }
+        None => Vec::new(),
+    };
+    let Some(ty) = any.typ.as_deref() else {
+        return match keys.as_slice() {
+            [] => Ok(()),
+            keys => Err(Error::at(
+                pointer,
+                format!(
+                    "`{}` without a single `type` (or with keys that exclude each other) is not supported",
+                    keys.join("`, `")
+                ),
+            )),
+        };
+    };
+    let Some(allowed) = type_keys(ty) else {
+        return Err(Error::at(push_pointer(pointer, "type"), format!("unsupported type `{ty}`")));
+    };
+    if let Some(key) = keys.iter().find(|k| **k != "type" && !allowed.contains(k)) {
+        return Err(Error::at(push_pointer(pointer, key), format!("`{key}` does not go with `type: {ty}`")));
+    }
+    let wrong_value = raw.get("enum").and_then(Value::as_array).and_then(|values| {
+        values.iter().position(|v| !v.is_null() && json_kind(v) != ty && !(ty == "number" && v.is_number()))
+    });
+    if let Some(i) = wrong_value {
+        let at = push_pointer(&push_pointer(pointer, "enum"), &i.to_string());
+        return Err(Error::at(at, format!("an enum value of a `{ty}` schema must be a {ty}")));
+    }
+    Err(Error::at(pointer, format!("a `{ty}` schema whose keywords do not fit together")))
+}
+
+/// The JSON Schema type name of a value (`integer` for whole numbers).
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Every schema inside a raw path item, with its pointer relative to the item.
+fn schema_positions(item: &Value) -> Vec<(String, &Value)> {
+    let mut out = parameter_schemas(item, "");
+    for method in METHODS {
+        if let Some(operation) = item.get(method) {
+            out.extend(parameter_schemas(operation, &format!("/{method}")));
+        }
+    }
+    for method in METHODS {
+        let Some(operation) = item.get(method) else { continue };
+        let at = format!("/{method}");
+        let body = operation.get("requestBody").and_then(|b| b.get("content"));
+        out.extend(media_schemas(body, &push_pointer(&push_pointer(&at, "requestBody"), "content")));
+        if let Some(Value::Object(responses)) = operation.get("responses") {
+            for (status, response) in responses {
+                let content_at = push_pointer(&push_pointer(&push_pointer(&at, "responses"), status), "content");
+                out.extend(media_schemas(response.get("content"), &content_at));
+            }
+        }
+    }
+    out
+}
+
+/// The schemas of the `parameters` of a path item or an operation.
+fn parameter_schemas<'v>(owner: &'v Value, at: &str) -> Vec<(String, &'v Value)> {
+    let Some(Value::Array(list)) = owner.get("parameters") else { return Vec::new() };
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, parameter)| parameter.get("schema").map(|s| (format!("{at}/parameters/{i}/schema"), s)))
+        .collect()
+}
+
+fn media_schemas<'v>(content: Option<&'v Value>, at: &str) -> Vec<(String, &'v Value)> {
+    let Some(Value::Object(content)) = content else { return Vec::new() };
+    content
+        .iter()
+        .filter_map(|(media, m)| m.get("schema").map(|s| (push_pointer(&push_pointer(at, media), "schema"), s)))
+        .collect()
+}
+
+/// The error for a path item openapiv3 cannot read: a failing schema first, then the part.
+fn locate_in_path_item(item: &Value, pointer: &str, error: &serde_json::Error) -> Error {
+    for (relative, schema) in schema_positions(item) {
+        if ReferenceOr::<Schema>::deserialize(schema).is_err() {
+            return locate_schema(schema, &format!("{pointer}{relative}"));
+        }
+    }
+    let parameters_fail = |owner: &Value, at: &str| -> Option<Error> {
+        let list = owner.get("parameters")?.as_array()?;
+        list.iter().enumerate().find_map(|(i, p)| {
+            let e = ReferenceOr::<Parameter>::deserialize(p).err()?;
+            let at = push_pointer(&push_pointer(at, "parameters"), &i.to_string());
+            let has_schema = p.get("schema").is_some() || p.get("content").is_some() || p.get("$ref").is_some();
+            Some(match has_schema {
+                true => Error::at(at, message(&e)),
+                false => Error::at(at, "a parameter without a `schema` is not supported"),
+            })
+        })
+    };
+    if let Some(e) = parameters_fail(item, pointer) {
+        return e;
+    }
+    for method in METHODS {
+        let Some(operation) = item.get(method) else { continue };
+        let at = push_pointer(pointer, method);
+        if let Some(e) = parameters_fail(operation, &at) {
+            return e;
+        }
+        if let Some(Err(e)) = operation.get("requestBody").map(ReferenceOr::<RequestBody>::deserialize) {
+            return Error::at(push_pointer(&at, "requestBody"), message(&e));
+        }
+        if let Some(Value::Object(responses)) = operation.get("responses") {
+            for (status, response) in responses {
+                if let Err(e) = ReferenceOr::<Response>::deserialize(response) {
+                    return Error::at(push_pointer(&push_pointer(&at, "responses"), status), message(&e));
+                }
+            }
+        }
+        if let Err(e) = Operation::deserialize(operation) {
+            return Error::at(at, message(&e));
+        }
+    }
+    Error::at(pointer, message(error))
+}
+
+/// The schema of a parameter, or an error when it has `content` instead.
+pub fn parameter_schema<'p>(
+    schema: &'p ParameterSchemaOrContent,
+    pointer: &str,
+) -> Result<&'p ReferenceOr<Schema>, Error> {
+    match schema {
+        ParameterSchemaOrContent::Schema(schema) => Ok(schema),
+        ParameterSchemaOrContent::Content(_) => Err(Error::at(
+            push_pointer(pointer, "content"),
+            "a parameter without a `schema` (`content` instead) is not supported",
+        )),
+    }
+}
