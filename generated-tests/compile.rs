@@ -4,14 +4,13 @@
 //! They take minutes (a second target directory, a 136k-line crate), so they are `#[ignore]`d
 //! locally; CI runs them with `--include-ignored`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "support/crate_builder.rs"]
+mod crate_builder;
 
+use std::path::PathBuf;
+
+use crate_builder::root;
 use stripe_identity_codegen::Generator;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn vendored() -> PathBuf {
     root().join("spec/stripe.json")
@@ -29,35 +28,7 @@ const REFUSED: [&str; 2] = ["PostFiles", "GetQuotesQuotePdf"];
 /// Generates with `generator` (runtime `stripe_identity`) and `cargo check`s the result.
 fn assert_compiles(name: &str, generator: Generator) {
     let output = generator.runtime("stripe_identity").generate().unwrap_or_else(|e| panic!("{e}"));
-    let builds = root().join("target/generated-builds");
-    let dir = builds.join(name);
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    let manifest = format!(
-        r#"[package]
-name = "generated-{name}"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-stripe-identity = {{ path = {root:?} }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-
-[workspace]
-"#,
-        root = root().display().to_string()
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    std::fs::write(dir.join("src/lib.rs"), &output.code).unwrap();
-    let result = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", builds.join("target"))
-        .env_remove("STRIPE_IDENTITY_SPEC")
-        .output()
-        .expect("run cargo");
+    let result = crate_builder::cargo(name, &[("lib.rs", &output.code)], "check");
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(result.status.success(), "generated code for {name} does not compile:\n{stderr}");
     assert!(!stderr.contains("warning"), "generated code for {name} has warnings:\n{stderr}");

@@ -78,7 +78,9 @@ fn the_identity_subset_holds_eight_operations_and_no_payments() {
         || *c == "address"
         || *c == "verification_session_redaction"));
     for forbidden in ["payment", "charge", "customer", "invoice", "source", "setup_intent", "api_errors"] {
-        assert!(!api.types.iter().any(|t| t.origin.contains(forbidden)), "{forbidden} leaked into the identity subset");
+        // An id type's origin ends in `/x-resourceId`, which spells "source" without being one.
+        let leaked = api.types.iter().any(|t| t.origin.trim_end_matches("/x-resourceId").contains(forbidden));
+        assert!(!leaked, "{forbidden} leaked into the identity subset");
     }
     let enums = api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum(_))).count();
     assert!(enums >= 20, "{enums} enums");

@@ -12,17 +12,39 @@ use crate::form::FormError;
 pub enum Error {
     /// Stripe answered with an error (4xx/5xx and a Stripe error body).
     Api(Box<ApiError>),
-    /// The request never got an answer: connection refused, TLS, timeout.
+    /// The request never got an answer: connection refused, TLS, timeout. The URL is left out
+    /// (a query can carry personal data).
     Transport(reqwest::Error),
     /// An answer came that this crate cannot read: not JSON, or not the shape the spec promises.
     Decode(Box<DecodeError>),
     /// The parameters could not be form-encoded.
     Encode(FormError),
-    /// The client could not be built (a secret key a header cannot carry, no TLS backend).
+    /// The client or the call is misconfigured (a secret key a header cannot carry, no TLS
+    /// backend, an idempotency key that is empty or too long); nothing was sent.
     Config(String),
 }
 
 impl Error {
+    /// Stripe's error, when Stripe answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed, by the official SDKs' rule: Stripe's
+    /// `Stripe-Should-Retry` when it sent one, else 409, 500 and 503, connection failures and
+    /// timeouts. (The client already retried this call as often as it was told to.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.stripe_should_retry.unwrap_or_else(|| crate::retry::is_retryable_status(e.status)),
+            Error::Decode(e) => crate::retry::is_retryable_status(e.status),
+            Error::Transport(e) => e.is_connect() || e.is_timeout(),
+            Error::Encode(_) | Error::Config(_) => false,
+        }
+    }
+
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -50,7 +72,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => write!(f, "request to Stripe failed: {e}"),
             Error::Decode(e) => e.fmt(f),
             Error::Encode(e) => e.fmt(f),
-            Error::Config(reason) => write!(f, "cannot build the Stripe client: {reason}"),
+            Error::Config(reason) => write!(f, "Stripe client misconfigured: {reason}"),
         }
     }
 }
@@ -90,6 +112,8 @@ pub struct ApiError {
     pub param: Option<String>,
     /// A link to the error code's documentation.
     pub doc_url: Option<String>,
+    /// Stripe's `Stripe-Should-Retry` header, when it sent one.
+    pub stripe_should_retry: Option<bool>,
 }
 
 impl fmt::Display for ApiError {

@@ -36,11 +36,17 @@
 mod client;
 mod error;
 pub mod form;
+mod pagination;
+mod request;
+mod retry;
 mod types;
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiErrorType, DecodeError, Error, ErrorBody, ErrorResponse};
 pub use form::encode_path_segment;
+pub use pagination::ListStream;
+pub use request::{Request, ResponseMeta};
 pub use reqwest::Method;
 pub use types::{Emptyable, Expandable, IdOf, List, Object, Redacted, Timestamp};
 

@@ -13,6 +13,8 @@ use crate::parse;
 pub struct Subset {
     pub operations: Vec<SelectedOperation>,
     pub schemas: BTreeMap<String, ReferenceOr<Schema>>,
+    /// The webhook event types of the kept resources (`identity.verification_session.verified`).
+    pub event_types: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -92,7 +94,65 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
         collect_refs(&schema, &schema_pointer(&name), &mut pending)?;
         schemas.insert(name, schema);
     }
-    Ok(Subset { operations, schemas })
+    let event_types = event_types(spec, selection.prefixes)?;
+    Ok(Subset { operations, schemas, event_types })
+}
+
+/// Where Stripe's spec lists every event type: the `enabled_events` a webhook endpoint takes.
+pub const EVENT_TYPES_PATH: &str = "/v1/webhook_endpoints";
+
+/// The JSON pointer of that list.
+pub const EVENT_TYPES_POINTER: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items";
+
+/// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
+/// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order; none when the spec does
+/// not list them.
+fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
+    if !spec.path_names().any(|p| p == EVENT_TYPES_PATH) {
+        return Ok(Vec::new());
+    }
+    let item = spec.path_item(EVENT_TYPES_PATH)?;
+    let values = item
+        .post
+        .as_ref()
+        .and_then(|op| match op.request_body.as_ref()? {
+            ReferenceOr::Item(body) => body.content.get("application/x-www-form-urlencoded")?.schema.as_ref(),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .and_then(|schema| object_property(schema, "enabled_events"))
+        .and_then(|events| match &events.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => match array.items.as_ref()? {
+                ReferenceOr::Item(items) => match &items.schema_kind {
+                    SchemaKind::Type(Type::String(string)) => {
+                        Some(string.enumeration.iter().flatten().cloned().collect())
+                    }
+                    _ => None,
+                },
+                ReferenceOr::Reference { .. } => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_else(Vec::new);
+    let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
+    Ok(values.into_iter().filter(|v: &String| resources.iter().any(|r| v.starts_with(r.as_str()))).collect())
+}
+
+/// `identity.` for `/v1/identity/`, `customer.` for `/v1/customers`, `` for `/v1/`.
+fn event_resource(prefix: &str) -> String {
+    let rest = prefix.trim_start_matches('/').trim_start_matches("v1").trim_matches('/');
+    match rest.split('/').next() {
+        Some(first) if !first.is_empty() => format!("{}.", crate::naming::singular(first)),
+        _ => String::new(),
+    }
+}
+
+fn object_property<'s>(schema: &'s ReferenceOr<Schema>, name: &str) -> Option<&'s Schema> {
+    let ReferenceOr::Item(schema) = schema else { return None };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    match object.properties.get(name)? {
+        ReferenceOr::Item(property) => Some(property),
+        ReferenceOr::Reference { .. } => None,
+    }
 }
 
 /// The parameters of a list, refusing `$ref`s to `#/components/parameters`.

@@ -88,8 +88,9 @@ pub struct Field {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
-    /// Personal data or a secret: hidden from `Debug`.
-    pub sensitive: bool,
+    /// Hidden from `Debug`: decided by type, so a field a future spec adds is hidden unless its
+    /// type is one that cannot hold personal data (see `lower::passes::redact_by_type`).
+    pub redacted: bool,
 }
 
 impl Field {
@@ -122,6 +123,8 @@ pub struct Arm {
     pub ty: Type,
     /// The arm's `object` value, when it has one.
     pub tag: Option<String>,
+    /// Hidden from `Debug`, by the same rule as a field.
+    pub redacted: bool,
 }
 
 /// A Rust type expression.

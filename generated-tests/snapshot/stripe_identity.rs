@@ -6,34 +6,34 @@ pub const API_VERSION: &str = "2024-04-10";
 /// List all verification reports.
 ///
 /// `GET /v1/identity/verification_reports`
-pub async fn list_verification_reports(
+pub fn list_verification_reports(
     client: &crate::Client,
     params: &ListVerificationReportsParams,
-) -> Result<crate::List<IdentityVerificationReport>, crate::Error> {
+) -> crate::Request<crate::List<IdentityVerificationReport>> {
     let path = "/v1/identity/verification_reports";
-    client.get(path, params).await
+    client.get(path, params)
 }
 /// Retrieves an existing VerificationReport
 ///
 /// `GET /v1/identity/verification_reports/{report}`
-pub async fn retrieve_verification_report(
+pub fn retrieve_verification_report(
     client: &crate::Client,
     report: &VerificationReportId,
     params: &RetrieveVerificationReportParams,
-) -> Result<IdentityVerificationReport, crate::Error> {
+) -> crate::Request<IdentityVerificationReport> {
     let report = crate::encode_path_segment(report.as_ref());
     let path = format!("/v1/identity/verification_reports/{report}");
-    client.get(&path, params).await
+    client.get(path, params)
 }
 /// Returns a list of VerificationSessions
 ///
 /// `GET /v1/identity/verification_sessions`
-pub async fn list_verification_sessions(
+pub fn list_verification_sessions(
     client: &crate::Client,
     params: &ListVerificationSessionsParams,
-) -> Result<crate::List<IdentityVerificationSession>, crate::Error> {
+) -> crate::Request<crate::List<IdentityVerificationSession>> {
     let path = "/v1/identity/verification_sessions";
-    client.get(path, params).await
+    client.get(path, params)
 }
 /// Creates a VerificationSession object.
 ///
@@ -44,54 +44,54 @@ pub async fn list_verification_sessions(
 /// Related guide: [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
 ///
 /// `POST /v1/identity/verification_sessions`
-pub async fn create_verification_session(
+pub fn create_verification_session(
     client: &crate::Client,
     params: &CreateVerificationSessionParams,
-) -> Result<IdentityVerificationSession, crate::Error> {
+) -> crate::Request<IdentityVerificationSession> {
     let path = "/v1/identity/verification_sessions";
-    client.post(path, params).await
+    client.post(path, params)
 }
 /// Retrieves the details of a VerificationSession that was previously created.
 ///
 /// When the session status is `requires_input`, you can use this method to retrieve a valid `client_secret` or `url` to allow re-submission.
 ///
 /// `GET /v1/identity/verification_sessions/{session}`
-pub async fn retrieve_verification_session(
+pub fn retrieve_verification_session(
     client: &crate::Client,
     session: &VerificationSessionId,
     params: &RetrieveVerificationSessionParams,
-) -> Result<IdentityVerificationSession, crate::Error> {
+) -> crate::Request<IdentityVerificationSession> {
     let session = crate::encode_path_segment(session.as_ref());
     let path = format!("/v1/identity/verification_sessions/{session}");
-    client.get(&path, params).await
+    client.get(path, params)
 }
 /// Updates a VerificationSession object.
 ///
 /// When the session status is `requires_input`, you can use this method to update the verification check and options.
 ///
 /// `POST /v1/identity/verification_sessions/{session}`
-pub async fn update_verification_session(
+pub fn update_verification_session(
     client: &crate::Client,
     session: &VerificationSessionId,
     params: &UpdateVerificationSessionParams,
-) -> Result<IdentityVerificationSession, crate::Error> {
+) -> crate::Request<IdentityVerificationSession> {
     let session = crate::encode_path_segment(session.as_ref());
     let path = format!("/v1/identity/verification_sessions/{session}");
-    client.post(&path, params).await
+    client.post(path, params)
 }
 /// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
 ///
 /// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
 ///
 /// `POST /v1/identity/verification_sessions/{session}/cancel`
-pub async fn cancel_verification_session(
+pub fn cancel_verification_session(
     client: &crate::Client,
     session: &VerificationSessionId,
     params: &CancelVerificationSessionParams,
-) -> Result<IdentityVerificationSession, crate::Error> {
+) -> crate::Request<IdentityVerificationSession> {
     let session = crate::encode_path_segment(session.as_ref());
     let path = format!("/v1/identity/verification_sessions/{session}/cancel");
-    client.post(&path, params).await
+    client.post(path, params)
 }
 /// Redact a VerificationSession to remove all collected information from Stripe. This will redact the VerificationSession and all objects related to it, including VerificationReports, Events, request logs, etc.
 ///
@@ -104,14 +104,14 @@ pub async fn cancel_verification_session(
 /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
 ///
 /// `POST /v1/identity/verification_sessions/{session}/redact`
-pub async fn redact_verification_session(
+pub fn redact_verification_session(
     client: &crate::Client,
     session: &VerificationSessionId,
     params: &RedactVerificationSessionParams,
-) -> Result<IdentityVerificationSession, crate::Error> {
+) -> crate::Request<IdentityVerificationSession> {
     let session = crate::encode_path_segment(session.as_ref());
     let path = format!("/v1/identity/verification_sessions/{session}/redact");
-    client.post(&path, params).await
+    client.post(path, params)
 }
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -139,7 +139,7 @@ impl std::fmt::Debug for Address {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Address")
             .field("city", &self.city.as_ref().map(|_| crate::Redacted))
-            .field("country", &self.country)
+            .field("country", &self.country.as_ref().map(|_| crate::Redacted))
             .field("line1", &self.line1.as_ref().map(|_| crate::Redacted))
             .field("line2", &self.line2.as_ref().map(|_| crate::Redacted))
             .field("postal_code", &self.postal_code.as_ref().map(|_| crate::Redacted))
@@ -148,7 +148,7 @@ impl std::fmt::Debug for Address {
     }
 }
 /// Parameters of [`cancel_verification_session`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelVerificationSessionParams {
     /// Specifies which fields in the response should be expanded.
@@ -166,8 +166,15 @@ impl CancelVerificationSessionParams {
         self
     }
 }
+impl std::fmt::Debug for CancelVerificationSessionParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelVerificationSessionParams")
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Parameters of [`create_verification_session`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVerificationSessionParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
@@ -254,6 +261,26 @@ impl CreateVerificationSessionParams {
     pub fn verification_flow(mut self, value: impl Into<String>) -> Self {
         self.verification_flow = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for CreateVerificationSessionParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateVerificationSessionParams")
+            .field(
+                "client_reference_id",
+                &self.client_reference_id.as_ref().map(|_| crate::Redacted),
+            )
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .field("metadata", &self.metadata.as_ref().map(|_| crate::Redacted))
+            .field("options", &self.options)
+            .field("provided_details", &self.provided_details)
+            .field("return_url", &self.return_url.as_ref().map(|_| crate::Redacted))
+            .field("type_", &self.type_)
+            .field(
+                "verification_flow",
+                &self.verification_flow.as_ref().map(|_| crate::Redacted),
+            )
+            .finish_non_exhaustive()
     }
 }
 /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed. You must provide a `type` if not passing `verification_flow`.
@@ -401,8 +428,96 @@ impl<'de> serde::Deserialize<'de> for DocumentOptionsAllowedTypes {
         Ok(Self::from(value.as_str()))
     }
 }
+/// The type of a webhook event about these resources (the spec's `enabled_events`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `identity.verification_session.canceled`
+    IdentityVerificationSessionCanceled,
+    /// `identity.verification_session.created`
+    IdentityVerificationSessionCreated,
+    /// `identity.verification_session.processing`
+    IdentityVerificationSessionProcessing,
+    /// `identity.verification_session.redacted`
+    IdentityVerificationSessionRedacted,
+    /// `identity.verification_session.requires_input`
+    IdentityVerificationSessionRequiresInput,
+    /// `identity.verification_session.verified`
+    IdentityVerificationSessionVerified,
+    /// A value this version of the spec does not list, kept as sent.
+    Unrecognized(String),
+}
+impl EventType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdentityVerificationSessionCanceled => {
+                "identity.verification_session.canceled"
+            }
+            Self::IdentityVerificationSessionCreated => {
+                "identity.verification_session.created"
+            }
+            Self::IdentityVerificationSessionProcessing => {
+                "identity.verification_session.processing"
+            }
+            Self::IdentityVerificationSessionRedacted => {
+                "identity.verification_session.redacted"
+            }
+            Self::IdentityVerificationSessionRequiresInput => {
+                "identity.verification_session.requires_input"
+            }
+            Self::IdentityVerificationSessionVerified => {
+                "identity.verification_session.verified"
+            }
+            Self::Unrecognized(value) => value,
+        }
+    }
+}
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "identity.verification_session.canceled" => {
+                Self::IdentityVerificationSessionCanceled
+            }
+            "identity.verification_session.created" => {
+                Self::IdentityVerificationSessionCreated
+            }
+            "identity.verification_session.processing" => {
+                Self::IdentityVerificationSessionProcessing
+            }
+            "identity.verification_session.redacted" => {
+                Self::IdentityVerificationSessionRedacted
+            }
+            "identity.verification_session.requires_input" => {
+                Self::IdentityVerificationSessionRequiresInput
+            }
+            "identity.verification_session.verified" => {
+                Self::IdentityVerificationSessionVerified
+            }
+            other => Self::Unrecognized(other.to_string()),
+        }
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
 /// Point in Time
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDataDocumentReportDateOfBirth {
     /// Numerical day between 1 and 31.
@@ -415,8 +530,17 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+impl std::fmt::Debug for GelatoDataDocumentReportDateOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDataDocumentReportDateOfBirth")
+            .field("day", &self.day.as_ref().map(|_| crate::Redacted))
+            .field("month", &self.month.as_ref().map(|_| crate::Redacted))
+            .field("year", &self.year.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Point in Time
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDataDocumentReportExpirationDate {
     /// Numerical day between 1 and 31.
@@ -429,8 +553,17 @@ pub struct GelatoDataDocumentReportExpirationDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+impl std::fmt::Debug for GelatoDataDocumentReportExpirationDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDataDocumentReportExpirationDate")
+            .field("day", &self.day.as_ref().map(|_| crate::Redacted))
+            .field("month", &self.month.as_ref().map(|_| crate::Redacted))
+            .field("year", &self.year.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Point in Time
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDataDocumentReportIssuedDate {
     /// Numerical day between 1 and 31.
@@ -443,8 +576,17 @@ pub struct GelatoDataDocumentReportIssuedDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+impl std::fmt::Debug for GelatoDataDocumentReportIssuedDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDataDocumentReportIssuedDate")
+            .field("day", &self.day.as_ref().map(|_| crate::Redacted))
+            .field("month", &self.month.as_ref().map(|_| crate::Redacted))
+            .field("year", &self.year.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Point in Time
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDataIdNumberReportDate {
     /// Numerical day between 1 and 31.
@@ -457,8 +599,17 @@ pub struct GelatoDataIdNumberReportDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+impl std::fmt::Debug for GelatoDataIdNumberReportDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDataIdNumberReportDate")
+            .field("day", &self.day.as_ref().map(|_| crate::Redacted))
+            .field("month", &self.month.as_ref().map(|_| crate::Redacted))
+            .field("year", &self.year.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Point in Time
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDataVerifiedOutputsDate {
     /// Numerical day between 1 and 31.
@@ -470,6 +621,15 @@ pub struct GelatoDataVerifiedOutputsDate {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl std::fmt::Debug for GelatoDataVerifiedOutputsDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDataVerifiedOutputsDate")
+            .field("day", &self.day.as_ref().map(|_| crate::Redacted))
+            .field("month", &self.month.as_ref().map(|_| crate::Redacted))
+            .field("year", &self.year.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// Result from a document check
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -515,17 +675,17 @@ pub struct GelatoDocumentReport {
 impl std::fmt::Debug for GelatoDocumentReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GelatoDocumentReport")
-            .field("address", &self.address.as_ref().map(|_| crate::Redacted))
-            .field("dob", &self.dob.as_ref().map(|_| crate::Redacted))
+            .field("address", &self.address)
+            .field("dob", &self.dob)
             .field("error", &self.error)
-            .field(
-                "expiration_date",
-                &self.expiration_date.as_ref().map(|_| crate::Redacted),
-            )
-            .field("files", &self.files)
+            .field("expiration_date", &self.expiration_date)
+            .field("files", &self.files.as_ref().map(|_| crate::Redacted))
             .field("first_name", &self.first_name.as_ref().map(|_| crate::Redacted))
-            .field("issued_date", &self.issued_date.as_ref().map(|_| crate::Redacted))
-            .field("issuing_country", &self.issuing_country)
+            .field("issued_date", &self.issued_date)
+            .field(
+                "issuing_country",
+                &self.issuing_country.as_ref().map(|_| crate::Redacted),
+            )
             .field("last_name", &self.last_name.as_ref().map(|_| crate::Redacted))
             .field("number", &self.number.as_ref().map(|_| crate::Redacted))
             .field("status", &self.status)
@@ -533,7 +693,7 @@ impl std::fmt::Debug for GelatoDocumentReport {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoDocumentReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -542,6 +702,14 @@ pub struct GelatoDocumentReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoDocumentReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoDocumentReportError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -717,7 +885,7 @@ impl std::fmt::Debug for GelatoEmailReport {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoEmailReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -726,6 +894,14 @@ pub struct GelatoEmailReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoEmailReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoEmailReportError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -851,7 +1027,7 @@ pub struct GelatoIdNumberReport {
 impl std::fmt::Debug for GelatoIdNumberReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GelatoIdNumberReport")
-            .field("dob", &self.dob.as_ref().map(|_| crate::Redacted))
+            .field("dob", &self.dob)
             .field("error", &self.error)
             .field("first_name", &self.first_name.as_ref().map(|_| crate::Redacted))
             .field("id_number", &self.id_number.as_ref().map(|_| crate::Redacted))
@@ -861,7 +1037,7 @@ impl std::fmt::Debug for GelatoIdNumberReport {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoIdNumberReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -870,6 +1046,14 @@ pub struct GelatoIdNumberReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoIdNumberReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoIdNumberReportError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1049,7 +1233,7 @@ impl std::fmt::Debug for GelatoPhoneReport {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoPhoneReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1058,6 +1242,14 @@ pub struct GelatoPhoneReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoPhoneReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoPhoneReportError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1244,7 +1436,7 @@ impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
 #[non_exhaustive]
 pub struct GelatoReportIdNumberOptions {}
 /// Result from a selfie check
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoSelfieReport {
     /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity document used in this check.
@@ -1259,7 +1451,17 @@ pub struct GelatoSelfieReport {
     /// Status of this `selfie` check.
     pub status: GelatoSelfieReportStatus,
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+impl std::fmt::Debug for GelatoSelfieReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoSelfieReport")
+            .field("document", &self.document.as_ref().map(|_| crate::Redacted))
+            .field("error", &self.error)
+            .field("selfie", &self.selfie.as_ref().map(|_| crate::Redacted))
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoSelfieReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1268,6 +1470,14 @@ pub struct GelatoSelfieReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoSelfieReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoSelfieReportError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1451,7 +1661,7 @@ pub struct GelatoSessionEmailOptions {
 #[non_exhaustive]
 pub struct GelatoSessionIdNumberOptions {}
 /// Shows last VerificationSession error
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoSessionLastError {
     /// A short machine-readable string giving the reason for the verification or user-session failure.
@@ -1460,6 +1670,14 @@ pub struct GelatoSessionLastError {
     /// A message that explains the reason for verification or user-session failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl std::fmt::Debug for GelatoSessionLastError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GelatoSessionLastError")
+            .field("code", &self.code)
+            .field("reason", &self.reason.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
 }
 /// A short machine-readable string giving the reason for the verification or user-session failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1588,7 +1806,7 @@ pub struct GelatoSessionPhoneOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_verification: Option<bool>,
 }
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoVerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1596,15 +1814,7 @@ pub struct GelatoVerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoReportIdNumberOptions>,
 }
-impl std::fmt::Debug for GelatoVerificationReportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GelatoVerificationReportOptions")
-            .field("document", &self.document)
-            .field("id_number", &self.id_number.as_ref().map(|_| crate::Redacted))
-            .finish_non_exhaustive()
-    }
-}
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GelatoVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1615,16 +1825,6 @@ pub struct GelatoVerificationSessionOptions {
     pub id_number: Option<GelatoSessionIdNumberOptions>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<GelatoSessionPhoneOptions>,
-}
-impl std::fmt::Debug for GelatoVerificationSessionOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GelatoVerificationSessionOptions")
-            .field("document", &self.document)
-            .field("email", &self.email.as_ref().map(|_| crate::Redacted))
-            .field("id_number", &self.id_number.as_ref().map(|_| crate::Redacted))
-            .field("phone", &self.phone.as_ref().map(|_| crate::Redacted))
-            .finish_non_exhaustive()
-    }
 }
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1657,8 +1857,8 @@ pub struct GelatoVerifiedOutputs {
 impl std::fmt::Debug for GelatoVerifiedOutputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GelatoVerifiedOutputs")
-            .field("address", &self.address.as_ref().map(|_| crate::Redacted))
-            .field("dob", &self.dob.as_ref().map(|_| crate::Redacted))
+            .field("address", &self.address)
+            .field("dob", &self.dob)
             .field("email", &self.email.as_ref().map(|_| crate::Redacted))
             .field("first_name", &self.first_name.as_ref().map(|_| crate::Redacted))
             .field("id_number", &self.id_number.as_ref().map(|_| crate::Redacted))
@@ -1764,20 +1964,29 @@ pub struct IdentityVerificationReport {
 impl std::fmt::Debug for IdentityVerificationReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IdentityVerificationReport")
-            .field("client_reference_id", &self.client_reference_id)
+            .field(
+                "client_reference_id",
+                &self.client_reference_id.as_ref().map(|_| crate::Redacted),
+            )
             .field("created", &self.created)
             .field("document", &self.document)
-            .field("email", &self.email.as_ref().map(|_| crate::Redacted))
+            .field("email", &self.email)
             .field("id", &self.id)
-            .field("id_number", &self.id_number.as_ref().map(|_| crate::Redacted))
+            .field("id_number", &self.id_number)
             .field("livemode", &self.livemode)
             .field("object", &self.object)
             .field("options", &self.options)
-            .field("phone", &self.phone.as_ref().map(|_| crate::Redacted))
+            .field("phone", &self.phone)
             .field("selfie", &self.selfie)
             .field("type_", &self.type_)
-            .field("verification_flow", &self.verification_flow)
-            .field("verification_session", &self.verification_session)
+            .field(
+                "verification_flow",
+                &self.verification_flow.as_ref().map(|_| crate::Redacted),
+            )
+            .field(
+                "verification_session",
+                &self.verification_session.as_ref().map(|_| crate::Redacted),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -1940,7 +2149,10 @@ pub struct IdentityVerificationSession {
 impl std::fmt::Debug for IdentityVerificationSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IdentityVerificationSession")
-            .field("client_reference_id", &self.client_reference_id)
+            .field(
+                "client_reference_id",
+                &self.client_reference_id.as_ref().map(|_| crate::Redacted),
+            )
             .field(
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| crate::Redacted),
@@ -1950,7 +2162,7 @@ impl std::fmt::Debug for IdentityVerificationSession {
             .field("last_error", &self.last_error)
             .field("last_verification_report", &self.last_verification_report)
             .field("livemode", &self.livemode)
-            .field("metadata", &self.metadata)
+            .field("metadata", &crate::Redacted)
             .field("object", &self.object)
             .field("options", &self.options)
             .field("provided_details", &self.provided_details)
@@ -1958,7 +2170,10 @@ impl std::fmt::Debug for IdentityVerificationSession {
             .field("status", &self.status)
             .field("type_", &self.type_)
             .field("url", &self.url.as_ref().map(|_| crate::Redacted))
-            .field("verification_flow", &self.verification_flow)
+            .field(
+                "verification_flow",
+                &self.verification_flow.as_ref().map(|_| crate::Redacted),
+            )
             .field("verified_outputs", &self.verified_outputs)
             .finish_non_exhaustive()
     }
@@ -2121,12 +2336,22 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationSessionType {
         Ok(Self::from(value.as_str()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListVerificationReportsCreated {
     RangeQuerySpecs(RangeQuerySpecs),
     Integer(i64),
+}
+impl std::fmt::Debug for ListVerificationReportsCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RangeQuerySpecs(value) => {
+                f.debug_tuple("RangeQuerySpecs").field(value).finish()
+            }
+            Self::Integer(_) => f.debug_tuple("Integer").field(&crate::Redacted).finish(),
+        }
+    }
 }
 impl From<RangeQuerySpecs> for ListVerificationReportsCreated {
     fn from(value: RangeQuerySpecs) -> Self {
@@ -2139,7 +2364,7 @@ impl From<i64> for ListVerificationReportsCreated {
     }
 }
 /// Parameters of [`list_verification_reports`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVerificationReportsParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
@@ -2223,6 +2448,32 @@ impl ListVerificationReportsParams {
         self
     }
 }
+impl std::fmt::Debug for ListVerificationReportsParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListVerificationReportsParams")
+            .field(
+                "client_reference_id",
+                &self.client_reference_id.as_ref().map(|_| crate::Redacted),
+            )
+            .field("created", &self.created)
+            .field(
+                "ending_before",
+                &self.ending_before.as_ref().map(|_| crate::Redacted),
+            )
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .field("limit", &self.limit.as_ref().map(|_| crate::Redacted))
+            .field(
+                "starting_after",
+                &self.starting_after.as_ref().map(|_| crate::Redacted),
+            )
+            .field("type_", &self.type_)
+            .field(
+                "verification_session",
+                &self.verification_session.as_ref().map(|_| crate::Redacted),
+            )
+            .finish_non_exhaustive()
+    }
+}
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListVerificationReportsType {
@@ -2270,12 +2521,22 @@ impl<'de> serde::Deserialize<'de> for ListVerificationReportsType {
         Ok(Self::from(value.as_str()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListVerificationSessionsCreated {
     RangeQuerySpecs(RangeQuerySpecs),
     Integer(i64),
+}
+impl std::fmt::Debug for ListVerificationSessionsCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RangeQuerySpecs(value) => {
+                f.debug_tuple("RangeQuerySpecs").field(value).finish()
+            }
+            Self::Integer(_) => f.debug_tuple("Integer").field(&crate::Redacted).finish(),
+        }
+    }
 }
 impl From<RangeQuerySpecs> for ListVerificationSessionsCreated {
     fn from(value: RangeQuerySpecs) -> Self {
@@ -2288,7 +2549,7 @@ impl From<i64> for ListVerificationSessionsCreated {
     }
 }
 /// Parameters of [`list_verification_sessions`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVerificationSessionsParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
@@ -2360,6 +2621,28 @@ impl ListVerificationSessionsParams {
     pub fn status(mut self, value: impl Into<ListVerificationSessionsStatus>) -> Self {
         self.status = Some(value.into());
         self
+    }
+}
+impl std::fmt::Debug for ListVerificationSessionsParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListVerificationSessionsParams")
+            .field(
+                "client_reference_id",
+                &self.client_reference_id.as_ref().map(|_| crate::Redacted),
+            )
+            .field("created", &self.created)
+            .field(
+                "ending_before",
+                &self.ending_before.as_ref().map(|_| crate::Redacted),
+            )
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .field("limit", &self.limit.as_ref().map(|_| crate::Redacted))
+            .field(
+                "starting_after",
+                &self.starting_after.as_ref().map(|_| crate::Redacted),
+            )
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2450,7 +2733,7 @@ impl std::fmt::Debug for ProvidedDetailsParam {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RangeQuerySpecs {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2493,8 +2776,18 @@ impl RangeQuerySpecs {
         self
     }
 }
+impl std::fmt::Debug for RangeQuerySpecs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RangeQuerySpecs")
+            .field("gt", &self.gt.as_ref().map(|_| crate::Redacted))
+            .field("gte", &self.gte.as_ref().map(|_| crate::Redacted))
+            .field("lt", &self.lt.as_ref().map(|_| crate::Redacted))
+            .field("lte", &self.lte.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Parameters of [`redact_verification_session`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedactVerificationSessionParams {
     /// Specifies which fields in the response should be expanded.
@@ -2512,8 +2805,15 @@ impl RedactVerificationSessionParams {
         self
     }
 }
+impl std::fmt::Debug for RedactVerificationSessionParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedactVerificationSessionParams")
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Parameters of [`retrieve_verification_report`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveVerificationReportParams {
     /// Specifies which fields in the response should be expanded.
@@ -2531,8 +2831,15 @@ impl RetrieveVerificationReportParams {
         self
     }
 }
+impl std::fmt::Debug for RetrieveVerificationReportParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetrieveVerificationReportParams")
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
+    }
+}
 /// Parameters of [`retrieve_verification_session`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveVerificationSessionParams {
     /// Specifies which fields in the response should be expanded.
@@ -2548,6 +2855,13 @@ impl RetrieveVerificationSessionParams {
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
+    }
+}
+impl std::fmt::Debug for RetrieveVerificationSessionParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetrieveVerificationSessionParams")
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .finish_non_exhaustive()
     }
 }
 /// A set of options for the session’s verification checks.
@@ -2572,7 +2886,7 @@ impl SessionOptionsParam {
     }
 }
 /// Parameters of [`update_verification_session`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateVerificationSessionParams {
     /// Specifies which fields in the response should be expanded.
@@ -2634,6 +2948,17 @@ impl UpdateVerificationSessionParams {
         self
     }
 }
+impl std::fmt::Debug for UpdateVerificationSessionParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateVerificationSessionParams")
+            .field("expand", &self.expand.as_ref().map(|_| crate::Redacted))
+            .field("metadata", &self.metadata.as_ref().map(|_| crate::Redacted))
+            .field("options", &self.options)
+            .field("provided_details", &self.provided_details)
+            .field("type_", &self.type_)
+            .finish_non_exhaustive()
+    }
+}
 /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2682,7 +3007,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionType {
         Ok(Self::from(value.as_str()))
     }
 }
-/// The id of a `identity.verification_report` object: a string that cannot be mistaken for another resource's id.
+/// The id of a `identity.verification_report`: a string that cannot be mistaken for another resource's id.
 #[derive(
     Clone,
     Debug,
@@ -2743,7 +3068,7 @@ impl PartialEq<&str> for VerificationReportId {
         self.0 == *other
     }
 }
-/// The id of a `identity.verification_session` object: a string that cannot be mistaken for another resource's id.
+/// The id of a `identity.verification_session`: a string that cannot be mistaken for another resource's id.
 #[derive(
     Clone,
     Debug,

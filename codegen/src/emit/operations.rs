@@ -1,4 +1,5 @@
-//! One async function per operation.
+//! One function per operation, returning the runtime's `Request`: awaiting it sends the call,
+//! and its options (idempotency key, account, timeout, retries) can be set before.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -27,7 +28,6 @@ impl Emitter {
                 let path = format!(#template);
             }
         };
-        let path_ref = if path_args.is_empty() { quote!(path) } else { quote!(&path) };
 
         let mut args = vec![quote!(client: &#rt::Client)];
         args.extend(op.path_params.iter().zip(&path_args).map(|(param, arg)| match &param.id {
@@ -44,17 +44,17 @@ impl Emitter {
                 args.push(quote!(query: &#q));
                 args.push(quote!(params: &#b));
                 let method = format_ident!("{}", op.method);
-                quote!(client.send(#rt::Method::#method, #path_ref, query, Some(params)).await)
+                quote!(client.send(#rt::Method::#method, path, query, Some(params)))
             }
             (Some(params), None) | (None, Some(params)) => {
                 args.push(quote!(params: &#params));
-                self.simple_call(op, &path_ref, quote!(params))
+                self.simple_call(op, quote!(params))
             }
-            (None, None) => self.simple_call(op, &path_ref, quote!(&())),
+            (None, None) => self.simple_call(op, quote!(&())),
         };
         quote! {
             #doc
-            pub async fn #name(#(#args),*) -> Result<#response, #rt::Error> {
+            pub fn #name(#(#args),*) -> #rt::Request<#response> {
                 #path
                 #call
             }
@@ -62,15 +62,15 @@ impl Emitter {
     }
 
     /// `client.get(path, query)`, `client.post(path, form)`, `client.delete(path, query)`.
-    fn simple_call(&self, op: &Operation, path: &TokenStream, params: TokenStream) -> TokenStream {
+    fn simple_call(&self, op: &Operation, params: TokenStream) -> TokenStream {
         let rt = &self.rt;
         match op.method.as_str() {
-            "GET" => quote!(client.get(#path, #params).await),
-            "POST" => quote!(client.post(#path, #params).await),
-            "DELETE" => quote!(client.delete(#path, #params).await),
+            "GET" => quote!(client.get(path, #params)),
+            "POST" => quote!(client.post(path, #params)),
+            "DELETE" => quote!(client.delete(path, #params)),
             other => {
                 let method = format_ident!("{}", other);
-                quote!(client.send(#rt::Method::#method, #path, &(), Some(#params)).await)
+                quote!(client.send(#rt::Method::#method, path, &(), Some(#params)))
             }
         }
     }

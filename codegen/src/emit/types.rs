@@ -45,7 +45,7 @@ impl Emitter {
             let skip = f.optional().then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
             quote!(#doc #rename #skip pub #ident: #ty,)
         });
-        let redacts = s.fields.iter().any(|f| f.sensitive);
+        let redacts = s.fields.iter().any(|f| f.redacted);
         let mut derives = vec![quote!(Clone)];
         if !redacts {
             derives.push(quote!(Debug));
@@ -103,12 +103,14 @@ impl Emitter {
                     }
                 }
             });
+        let debug = union_debug(name, union, rt);
         if !union.tagged {
             return quote! {
-                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name { #(#idents(#types),)* }
+                #debug
                 #(#conversions)*
             };
         }
@@ -128,7 +130,7 @@ impl Emitter {
             }
         });
         quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+            #[derive(Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -136,6 +138,7 @@ impl Emitter {
                 /// An object of a kind this version of the spec does not list, kept as JSON.
                 #unrecognized(serde_json::Value),
             }
+            #debug
             #decode
             #(#conversions)*
             #object
@@ -163,13 +166,46 @@ fn tagged_deserialize(name: &syn::Ident, union: &Union) -> TokenStream {
     }
 }
 
-/// `Debug` that prints `[redacted]` for personal data and secrets.
+/// `Debug` for a union: an arm whose type can hold personal data prints `[redacted]`, and an
+/// object of an unknown kind only its `object`.
+fn union_debug(name: &syn::Ident, union: &Union, rt: &syn::Path) -> TokenStream {
+    let arms = union.arms.iter().map(|arm| {
+        let ident = format_ident!("{}", arm.name);
+        let label = &arm.name;
+        if arm.redacted {
+            quote!(Self::#ident(_) => f.debug_tuple(#label).field(&#rt::Redacted).finish(),)
+        } else {
+            quote!(Self::#ident(value) => f.debug_tuple(#label).field(value).finish(),)
+        }
+    });
+    let unrecognized = union.tagged.then(|| {
+        let ident = format_ident!("{}", UNRECOGNIZED);
+        quote! {
+            Self::#ident(value) => f
+                .debug_struct(#UNRECOGNIZED)
+                .field("object", &value.get("object").and_then(serde_json::Value::as_str))
+                .finish_non_exhaustive(),
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    #unrecognized
+                }
+            }
+        }
+    }
+}
+
+/// `Debug` that prints `[redacted]` for the values whose type can hold personal data.
 fn redacted_debug(name: &syn::Ident, fields: &[Field], rt: &syn::Path) -> TokenStream {
     let label = name.to_string();
     let entries = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let key = &f.name;
-        match (f.sensitive, f.optional()) {
+        match (f.redacted, f.optional()) {
             (false, _) => quote!(.field(#key, &self.#ident)),
             (true, true) => quote!(.field(#key, &self.#ident.as_ref().map(|_| #rt::Redacted))),
             (true, false) => quote!(.field(#key, &#rt::Redacted)),

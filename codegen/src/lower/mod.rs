@@ -19,7 +19,11 @@ use crate::naming::{field_name, type_name, Namespace};
 use shape::{classify, Components, Node, Shape};
 
 const RESERVED_TYPE_NAMES: &[&str] = &[
+    EVENT_TYPE,
     "Client",
+    "Request",
+    "ResponseMeta",
+    "ListStream",
     "Error",
     "ErrorResponse",
     "ApiError",
@@ -52,31 +56,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Drop",
     "Fn",
 ];
+
+/// The catch-all variant of every open enum.
 pub const UNRECOGNIZED: &str = "Unrecognized";
-const SENSITIVE_FIELDS: &[&str] = &[
-    "address",
-    "city",
-    "client_secret",
-    "date_of_birth",
-    "dob",
-    "email",
-    "expiration_date",
-    "first_name",
-    "id_number",
-    "issued_date",
-    "last_name",
-    "line1",
-    "line2",
-    "name",
-    "number",
-    "personal_id_number",
-    "phone",
-    "postal_code",
-    "secret",
-    "ssn_last_4",
-    "state",
-    "url",
-];
 
 /// Lowers the filtered subset of a spec.
 pub fn lower(
@@ -109,11 +91,27 @@ pub fn lower(
         operations.push(lowerer.operation(selected, prefixes, &mut fn_names)?);
     }
     let mut types = lowerer.types;
+    types.push(event_type(&subset.event_types));
     passes::box_cycles(&mut types);
     passes::assign_roles(&mut types, &operations);
+    passes::redact_by_type(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Api { api_version, types, operations })
 }
+
+/// The open enum of the webhook event types, always named [`EVENT_TYPE`] (the runtime's webhook
+/// module decodes events into it).
+fn event_type(values: &[String]) -> TypeDef {
+    TypeDef {
+        name: EVENT_TYPE.to_string(),
+        origin: crate::filter::EVENT_TYPES_POINTER.to_string(),
+        doc: "The type of a webhook event about these resources (the spec's `enabled_events`).".to_string(),
+        kind: types::enumeration(values),
+    }
+}
+
+/// The name of the event type enum.
+pub const EVENT_TYPE: &str = "EventType";
 
 struct Lowerer<'s> {
     components: &'s Components,
@@ -247,7 +245,7 @@ impl<'s> Lowerer<'s> {
             ty,
             required,
             nullable,
-            sensitive: SENSITIVE_FIELDS.contains(&wire),
+            redacted: false,
         }
     }
 }

@@ -61,6 +61,39 @@ pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
     }
 }
 
+/// Hides from `Debug` every value whose type can hold personal data (strings, numbers, maps,
+/// raw JSON), in every struct and union: fail closed, so a field a future spec adds to verified
+/// outputs or a report is hidden too. Shown: booleans, timestamps, enums (codes), typed ids,
+/// `id` and `object`, and nested generated types (which hide their own values).
+pub fn redact_by_type(types: &mut [TypeDef]) {
+    let kinds: BTreeMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
+    for t in types.iter_mut() {
+        match &mut t.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.redacted = !matches!(field.wire.as_str(), "id" | "object") && !shown(&field.ty, &kinds, 0);
+                }
+            }
+            TypeKind::Union(union) => union.arms.iter_mut().for_each(|arm| arm.redacted = !shown(&arm.ty, &kinds, 0)),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Id => {}
+        }
+    }
+}
+
+/// Whether a value of this type may be printed: it cannot hold personal data itself.
+fn shown(ty: &Type, kinds: &BTreeMap<String, TypeKind>, depth: usize) -> bool {
+    match ty {
+        Type::Bool | Type::Timestamp | Type::Provided(_) | Type::Expandable(_) | Type::List(_) => true,
+        Type::String | Type::Integer | Type::Number | Type::Json | Type::Map(_) => false,
+        Type::Vec(inner) | Type::Boxed(inner) | Type::Emptyable(inner) => shown(inner, kinds, depth),
+        Type::Named(name) => match kinds.get(name) {
+            Some(TypeKind::Alias(aliased)) => depth < 8 && shown(aliased, kinds, depth + 1),
+            Some(_) => true,
+            None => false,
+        },
+    }
+}
+
 /// Tarjan's algorithm: the component number of every node.
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     struct State<'a> {

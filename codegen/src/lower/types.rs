@@ -116,7 +116,7 @@ impl<'s> Lowerer<'s> {
             };
             all_have_ids &= target.is_some_and(has_object_id);
             let tag = target.and_then(object_tag).map(str::to_string);
-            out.push(UnionArm { name: arm_names.claim(&arm_name(&ty)), ty, tag });
+            out.push(UnionArm { name: arm_names.claim(&arm_name(&ty)), ty, tag, redacted: false });
         }
         let mut tags: Vec<&str> = out.iter().filter_map(|a| a.tag.as_deref()).collect();
         tags.sort_unstable();
@@ -126,7 +126,7 @@ impl<'s> Lowerer<'s> {
     }
 }
 
-fn enumeration(values: &[String]) -> TypeKind {
+pub(super) fn enumeration(values: &[String]) -> TypeKind {
     let mut names = Namespace::with_reserved(&[UNRECOGNIZED]);
     let variants =
         values.iter().map(|value| Variant { name: names.claim(&variant_name(value)), value: value.clone() }).collect();

@@ -1,0 +1,45 @@
+//! Throwaway crates that depend on this runtime, built with Cargo in a second target directory:
+//! how the compile and redaction tests run generated code outside this crate.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes crate `name` with `files` (paths under `src/`), then runs `cargo <command>` on it.
+pub fn cargo(name: &str, files: &[(&str, &str)], command: &str) -> Output {
+    let builds = root().join("target/generated-builds");
+    let dir: PathBuf = builds.join(name);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        r#"[package]
+name = "generated-{name}"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+stripe-identity = {{ path = {root:?} }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+
+[workspace]
+"#,
+        root = root().display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    for (path, contents) in files {
+        std::fs::write(dir.join("src").join(path), contents).unwrap();
+    }
+    Command::new(env!("CARGO"))
+        .args([command, "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", builds.join("target"))
+        .env_remove("STRIPE_IDENTITY_SPEC")
+        .output()
+        .expect("run cargo")
+}

@@ -1,0 +1,157 @@
+//! Every object of a list, page after page, fetched lazily.
+//!
+//! The next page is always requested from the operation's own path with the same filters and
+//! `limit`, never from the `url` a response names (a hostile body could point the key at
+//! another host). Paging follows `starting_after`, or walks backwards with `ending_before` when
+//! the params set it, as Stripe's official SDKs do, and it stops on `has_more: false`, on an
+//! empty page, and on a cursor that does not advance.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+
+use crate::form::encode_component;
+use crate::request::Request;
+use crate::{Error, List, Object};
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<List<T>, Error>> + Send>>;
+
+/// The objects of a list call, as a [`Stream`]; from [`Request::stream`].
+#[must_use = "a stream does nothing until polled"]
+pub struct ListStream<T> {
+    /// The list call with its filters, cursor parameters removed.
+    template: Request<List<T>>,
+    /// Walking towards older objects with `starting_after`, or newer ones with `ending_before`.
+    backwards: bool,
+    buffer: VecDeque<T>,
+    state: State<T>,
+}
+
+enum State<T> {
+    /// The next page to fetch: the first one (the request as given), or after a cursor.
+    Next(Option<String>),
+    Fetching {
+        future: PageFuture<T>,
+        cursor: Option<String>,
+    },
+    Done,
+}
+
+// The stream owns its in-flight future behind a `Box` and never projects a pin into a field.
+impl<T> Unpin for ListStream<T> {}
+
+impl<T: Object + DeserializeOwned + Send + 'static> Request<List<T>> {
+    /// Every object of the list, fetching each page when the previous one is used up.
+    pub fn stream(self) -> ListStream<T> {
+        let (base, backwards) = match &self.encoded {
+            Ok((query, _)) => split_cursor(query),
+            Err(_) => (String::new(), false),
+        };
+        // The first page is the request exactly as given (its own cursor included).
+        let first = self.clone();
+        let template = self.with_query(base);
+        let future: PageFuture<T> = Box::pin(first.send());
+        ListStream { template, backwards, buffer: VecDeque::new(), state: State::Fetching { future, cursor: None } }
+    }
+
+    /// Up to `max` objects of the list, fetching no page beyond what they need.
+    pub async fn collect_all(self, max: usize) -> Result<Vec<T>, Error> {
+        let mut objects = Vec::new();
+        if max == 0 {
+            return Ok(objects);
+        }
+        let mut stream = self.stream();
+        while let Some(object) = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+            objects.push(object?);
+            if objects.len() >= max {
+                break;
+            }
+        }
+        Ok(objects)
+    }
+}
+
+impl<T: Object + DeserializeOwned + Send + 'static> ListStream<T> {
+    /// Takes in a page; returns what to do next.
+    fn accept(&mut self, page: List<T>, previous: Option<String>) -> State<T> {
+        let edge = if self.backwards { page.data.first() } else { page.data.last() };
+        let cursor = edge.map(|object| object.id().as_ref().to_string()).filter(|id| !id.is_empty());
+        let advances = cursor.is_some() && cursor != previous;
+        let next = match page.has_more && advances {
+            true => State::Next(cursor),
+            false => State::Done,
+        };
+        if self.backwards {
+            self.buffer.extend(page.data.into_iter().rev());
+        } else {
+            self.buffer.extend(page.data);
+        }
+        next
+    }
+
+    fn fetch(&self, cursor: &str) -> PageFuture<T> {
+        let Ok((base, _)) = &self.template.encoded else { return Box::pin(self.template.clone().send()) };
+        let key = if self.backwards { "ending_before" } else { "starting_after" };
+        let separator = if base.is_empty() { "" } else { "&" };
+        let query = format!("{base}{separator}{key}={}", encode_component(cursor));
+        Box::pin(self.template.with_query(query).send())
+    }
+}
+
+impl<T: Object + DeserializeOwned + Send + 'static> Stream for ListStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(object) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(object)));
+            }
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Done => return Poll::Ready(None),
+                State::Next(cursor) => {
+                    let future = match &cursor {
+                        Some(cursor) => this.fetch(cursor),
+                        None => return Poll::Ready(None),
+                    };
+                    this.state = State::Fetching { future, cursor };
+                }
+                State::Fetching { mut future, cursor } => match future.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = State::Fetching { future, cursor };
+                        return Poll::Pending;
+                    }
+                    Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
+                    Poll::Ready(Ok(page)) => this.state = this.accept(page, cursor),
+                },
+            }
+        }
+    }
+}
+
+/// The query without its cursor parameters, and whether it walks backwards (`ending_before`).
+fn split_cursor(query: &str) -> (String, bool) {
+    let is_cursor = |pair: &&str| pair.starts_with("starting_after=") || pair.starts_with("ending_before=");
+    let backwards = query.split('&').any(|pair| pair.starts_with("ending_before="));
+    let rest: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !is_cursor(pair)).collect();
+    (rest.join("&"), backwards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_cursor;
+
+    #[test]
+    fn cursors_are_taken_out_and_the_direction_kept() {
+        assert_eq!(
+            split_cursor("limit=3&starting_after=vs_1&status=verified"),
+            ("limit=3&status=verified".into(), false)
+        );
+        assert_eq!(split_cursor("ending_before=vs_9&limit=3"), ("limit=3".into(), true));
+        assert_eq!(split_cursor(""), (String::new(), false));
+    }
+}
