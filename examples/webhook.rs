@@ -18,7 +18,7 @@ use stripe_identity::EventType;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const ENDPOINT_SECRET: &str = "whsec_example";
+pub const ENDPOINT_SECRET: &str = "whsec_example";
 
 /// Verifies, then acts on the event; answers 400 to anything unverified so Stripe retries
 /// nothing forged and you see the failure in the Dashboard.
@@ -31,7 +31,7 @@ async fn handle(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Inf
         Ok(event) => event,
         Err(error) => {
             println!("handler: refused a delivery: {error}");
-            return Ok(reply(StatusCode::BAD_REQUEST, "invalid signature"));
+            return Ok(reply(StatusCode::BAD_REQUEST, "unverified delivery"));
         }
     };
     let session = match &event.data.object {
@@ -58,7 +58,7 @@ fn reply(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
 }
 
 /// Serves `handle` on 127.0.0.1 for `deliveries` connections, then stops.
-async fn serve(listener: TcpListener, deliveries: usize) {
+pub async fn serve(listener: TcpListener, deliveries: usize) {
     for _ in 0..deliveries {
         let Ok((stream, _)) = listener.accept().await else { return };
         let service = hyper::service::service_fn(handle);
@@ -71,7 +71,7 @@ async fn serve(listener: TcpListener, deliveries: usize) {
 }
 
 /// What Stripe would send: a POST with the signed JSON body.
-async fn deliver(address: SocketAddr, body: &str, signature: &str) -> String {
+pub async fn deliver(address: SocketAddr, body: &str, signature: &str) -> String {
     let mut stream = TcpStream::connect(address).await.expect("connect to the handler");
     let request = format!(
         "POST /webhook HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

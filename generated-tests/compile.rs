@@ -50,6 +50,13 @@ fn the_identity_subsets_of_older_specs_compile() {
 
 #[test]
 #[ignore = "a minute: second target directory; CI runs it"]
+fn the_whole_oldest_spec_compiles() {
+    let generator = Generator::new(older("1.2.0")).prefixes(["/v1/"]).exclude(REFUSED).provide_nothing();
+    assert_compiles("whole-1-2-0", generator);
+}
+
+#[test]
+#[ignore = "a minute: second target directory; CI runs it"]
 fn another_resource_family_compiles() {
     assert_compiles("customers", Generator::new(vendored()).prefixes(["/v1/customers"]));
 }

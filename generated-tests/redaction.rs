@@ -123,9 +123,14 @@ fn no_sentinel_reaches_debug_output_of_any_generated_type() {
         let output = Generator::new(path).runtime("stripe_identity").generate_from(&spec).unwrap();
         let mut samples = Samples { api: &output.api, next: 0, handed_out: Vec::new() };
         for def in &output.api.types {
-            if matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
-                let sample = samples.named(&def.name, 0);
-                calls.push_str(&format!("    show::<{module}::{}>({:?});\n", def.name, sample.to_string()));
+            let values = match &def.kind {
+                TypeKind::Struct(_) => vec![samples.named(&def.name, 0)],
+                // Every arm, not only the first.
+                TypeKind::Union(union) => union.arms.iter().map(|arm| samples.of(&arm.ty, 0)).collect(),
+                _ => Vec::new(),
+            };
+            for value in values {
+                calls.push_str(&format!("    show::<{module}::{}>({:?});\n", def.name, value.to_string()));
             }
         }
         handed_out.extend(samples.handed_out);

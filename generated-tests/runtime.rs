@@ -76,6 +76,23 @@ async fn an_idempotency_key_must_be_1_to_255_characters_and_nothing_is_sent_othe
 }
 
 #[tokio::test]
+async fn options_no_header_can_carry_or_a_key_on_a_get_are_config_errors() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let client = client(&server);
+    let id = VerificationSessionId::from("vs_1");
+    let errors = [
+        retrieve_verification_session(&client, &id, &Default::default()).idempotency_key("k").await.unwrap_err(),
+        cancel_verification_session(&client, &id, &Default::default()).idempotency_key("user\n42").await.unwrap_err(),
+        cancel_verification_session(&client, &id, &Default::default()).stripe_account("acct\n1").await.unwrap_err(),
+    ];
+    for error in errors {
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(!error.to_string().contains("user") && !error.to_string().contains("acct"), "{error}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
 async fn stripe_account_and_max_retries_per_call() {
     let server = MockStripe::start(vec![
         Reply::json(200, session_json()),
@@ -177,6 +194,9 @@ async fn errors_say_whether_to_retry_and_expose_stripes_error() {
         errors.push(retrieve_verification_session(&client, &"vs_x".into(), &Default::default()).await.unwrap_err());
     }
     assert_eq!(errors[0].api().and_then(|e| e.code.as_deref()), Some("resource_missing"));
+    for shown in [errors[0].to_string(), format!("{:?}", errors[0])] {
+        assert!(!shown.contains("No such session"), "Stripe's message can quote what was sent: {shown}");
+    }
     assert!(!errors[0].is_retryable());
     assert!(errors[1].is_retryable(), "Stripe-Should-Retry: true");
     assert!(errors[2].is_retryable(), "500");
@@ -238,13 +258,36 @@ async fn an_empty_list_ends_at_once() {
 }
 
 #[tokio::test]
-async fn a_cursor_that_does_not_advance_ends_the_walk() {
+async fn a_page_that_repeats_a_cursor_ends_the_walk_and_is_dropped() {
     let server =
         MockStripe::start(vec![page(0..2, true, SESSIONS), page(0..2, true, SESSIONS), page(0..2, true, SESSIONS)])
             .await;
     let all = list_verification_sessions(&client(&server), &Default::default()).collect_all(100).await.unwrap();
-    assert_eq!(all.len(), 4);
-    assert_eq!(server.requests().len(), 2, "the second page repeats the cursor: no third request");
+    assert_eq!(ids(&all), ["vs_0", "vs_1"], "the repeated page is not yielded twice");
+    assert_eq!(server.requests().len(), 2, "no third request");
+}
+
+#[tokio::test]
+async fn alternating_cursors_end_the_walk() {
+    let server = MockStripe::start(vec![
+        page(0..2, true, SESSIONS),
+        page(2..4, true, SESSIONS),
+        page(0..2, true, SESSIONS),
+        page(2..4, true, SESSIONS),
+    ])
+    .await;
+    let all = list_verification_sessions(&client(&server), &Default::default()).collect_all(100).await.unwrap();
+    assert_eq!(ids(&all), ["vs_0", "vs_1", "vs_2", "vs_3"]);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_first_page_ending_on_the_callers_cursor_is_not_fetched_again() {
+    let server = MockStripe::start(vec![page(4..6, true, SESSIONS), page(4..6, true, SESSIONS)]).await;
+    let params = ListVerificationSessionsParams::new().starting_after("vs_5");
+    let all = list_verification_sessions(&client(&server), &params).collect_all(100).await.unwrap();
+    assert!(all.is_empty(), "a page ending on the caller's own cursor is a repeat");
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
@@ -357,27 +400,39 @@ fn other_objects_stay_json_and_failures_are_told_apart() {
 
 // --- Nulls -----------------------------------------------------------------------------------
 
-/// The fixture with every field the spec marks nullable set to `null`, at every depth,
-/// derived from the generator's model of the spec.
-fn with_nulls(value: &mut Value, type_name: &str, api: &stripe_identity_codegen::ir::Api) {
+/// The fixture with fields the spec marks nullable set to `null`, derived from the generator's
+/// model of the spec. `Outer`: the outermost nullable fields; `Inner`: nullable fields whose
+/// value is an object keep it, and the nullable fields inside it are null, at every depth.
+#[derive(Clone, Copy)]
+enum Nulls {
+    Outer,
+    Inner,
+}
+
+fn with_nulls(value: &mut Value, type_name: &str, api: &stripe_identity_codegen::ir::Api, nulls: Nulls) {
     use stripe_identity_codegen::ir::{Type, TypeKind};
     let Some(def) = api.types.iter().find(|t| t.name == type_name) else { return };
     let TypeKind::Struct(s) = &def.kind else { return };
     let Value::Object(map) = value else { return };
     for field in &s.fields {
-        if field.nullable {
-            map.insert(field.wire.clone(), Value::Null);
-        } else if let Some(child) = map.get_mut(&field.wire) {
-            let mut ty = &field.ty;
-            while let Some(inner) = ty.inner() {
-                ty = inner;
+        let mut ty = &field.ty;
+        while let Some(inner) = ty.inner() {
+            ty = inner;
+        }
+        let nested = match (ty, map.get(&field.wire)) {
+            (Type::Named(name), Some(Value::Object(_) | Value::Array(_))) => Some(name),
+            _ => None,
+        };
+        match (field.nullable, nulls, nested) {
+            (true, Nulls::Outer, _) | (true, Nulls::Inner, None) => {
+                map.insert(field.wire.clone(), Value::Null);
             }
-            if let Type::Named(name) = ty {
-                match child {
-                    Value::Array(items) => items.iter_mut().for_each(|item| with_nulls(item, name, api)),
-                    other => with_nulls(other, name, api),
-                }
-            }
+            (_, _, Some(name)) => match map.get_mut(&field.wire) {
+                Some(Value::Array(items)) => items.iter_mut().for_each(|item| with_nulls(item, name, api, nulls)),
+                Some(child) => with_nulls(child, name, api, nulls),
+                None => {}
+            },
+            _ => {}
         }
     }
 }
@@ -400,17 +455,106 @@ fn assert_round_trips_with_nulls<T: serde::Serialize>(decoded: &T, fixture: &Val
 async fn every_nullable_field_may_be_null() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let api = stripe_identity_codegen::Generator::new(root.join("spec/stripe.json")).generate().unwrap().api;
-    let mut fixture: Value = serde_json::from_str(&session_json()).unwrap();
-    with_nulls(&mut fixture, "IdentityVerificationSession", &api);
-    let top_level_nullable = fixture.as_object().unwrap().values().filter(|v| v.is_null()).count();
-    assert!(top_level_nullable >= 5, "the session fixture has {top_level_nullable} null fields");
-    let mut report: Value = serde_json::from_str(&support::report_json()).unwrap();
-    with_nulls(&mut report, "IdentityVerificationReport", &api);
-    let server =
-        MockStripe::start(vec![Reply::json(200, fixture.to_string()), Reply::json(200, report.to_string())]).await;
-    let session = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap();
-    assert_eq!(session.client_secret, None);
-    assert_round_trips_with_nulls(&session, &fixture);
-    let decoded = retrieve_verification_report(&client(&server), &"vr_1".into(), &Default::default()).await.unwrap();
-    assert_round_trips_with_nulls(&decoded, &report);
+    for nulls in [Nulls::Outer, Nulls::Inner] {
+        let mut session: Value = serde_json::from_str(&session_json()).unwrap();
+        with_nulls(&mut session, "IdentityVerificationSession", &api, nulls);
+        let mut report: Value = serde_json::from_str(&support::report_json()).unwrap();
+        with_nulls(&mut report, "IdentityVerificationReport", &api, nulls);
+        let text = format!("{session}{report}");
+        assert!(text.matches("null").count() >= 10, "{text}");
+        let server =
+            MockStripe::start(vec![Reply::json(200, session.to_string()), Reply::json(200, report.to_string())]).await;
+        let decoded =
+            retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap();
+        assert_round_trips_with_nulls(&decoded, &session);
+        let decoded =
+            retrieve_verification_report(&client(&server), &"vr_1".into(), &Default::default()).await.unwrap();
+        assert_round_trips_with_nulls(&decoded, &report);
+    }
+}
+
+// --- The webhook handler example, on 127.0.0.1 ----------------------------------------------------
+
+#[allow(dead_code)]
+#[path = "../examples/webhook.rs"]
+mod webhook_example;
+
+#[tokio::test]
+async fn the_example_handler_accepts_a_signed_delivery_and_refuses_a_forged_one() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(webhook_example::serve(listener, 2));
+    let payload = String::from_utf8(event("identity.verification_session.verified", session("vs_9"))).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let signed = webhook::sign(payload.as_bytes(), webhook_example::ENDPOINT_SECRET, now);
+    assert_eq!(webhook_example::deliver(address, &payload, &signed).await, "HTTP/1.1 200 OK");
+    let forged = webhook::sign(payload.as_bytes(), "whsec_attacker", now);
+    assert_eq!(webhook_example::deliver(address, &payload, &forged).await, "HTTP/1.1 400 Bad Request");
+    server.await.unwrap();
+}
+
+// --- Tracing ---------------------------------------------------------------------------------------
+
+/// Every field value the spans and events recorded, as `name=value`.
+#[cfg(feature = "tracing")]
+mod captured {
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    pub struct Fields(pub Arc<Mutex<Vec<String>>>);
+
+    struct Collect<'a>(&'a mut Vec<String>);
+
+    impl Visit for Collect<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0.push(format!("{}={value:?}", field.name()));
+        }
+    }
+
+    impl Subscriber for Fields {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            span.record(&mut Collect(&mut self.0.lock().unwrap()));
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut Collect(&mut self.0.lock().unwrap()));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            event.record(&mut Collect(&mut self.0.lock().unwrap()));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[cfg(feature = "tracing")]
+#[tokio::test]
+async fn spans_name_the_call_and_never_the_key_query_or_body() {
+    let fields = captured::Fields::default();
+    let _guard = tracing::subscriber::set_default(fields.clone());
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let params =
+        CreateVerificationSessionParams::new().provided_details(ProvidedDetailsParam::new().email("jenny@example.com"));
+    create_verification_session(&client(&server), &params).idempotency_key("user-42").await.unwrap();
+    let recorded = fields.0.lock().unwrap().join("\n");
+    for expected in [
+        "method=POST",
+        "path=\"/v1/identity/verification_sessions\"",
+        "attempt=0",
+        "status=200",
+        "request_id=\"req_test_200\"",
+    ] {
+        assert!(recorded.contains(expected), "no {expected} in:\n{recorded}");
+    }
+    for secret in [KEY, "jenny", "user-42", "provided_details"] {
+        assert!(!recorded.contains(secret), "{secret} in:\n{recorded}");
+    }
 }

@@ -40,7 +40,7 @@ impl Error {
         match self {
             Error::Api(e) => e.stripe_should_retry.unwrap_or_else(|| crate::retry::is_retryable_status(e.status)),
             Error::Decode(e) => crate::retry::is_retryable_status(e.status),
-            Error::Transport(e) => e.is_connect() || e.is_timeout(),
+            Error::Transport(e) => crate::retry::is_retryable_transport(e),
             Error::Encode(_) | Error::Config(_) => false,
         }
     }
@@ -94,7 +94,10 @@ impl From<FormError> for Error {
 }
 
 /// An error Stripe reported.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Stripe's `message` can quote what was sent (an email, a name): `Display` and `Debug` leave
+/// it out; read the field where it is safe to.
+#[derive(Clone, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
@@ -128,11 +131,23 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, ", request {id}")?;
         }
-        write!(f, ")")?;
-        if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
-        }
-        Ok(())
+        write!(f, ")")
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("error_type", &self.error_type)
+            .field("code", &self.code)
+            .field("decline_code", &self.decline_code)
+            .field("message", &self.message.as_ref().map(|_| crate::Redacted))
+            .field("param", &self.param)
+            .field("doc_url", &self.doc_url)
+            .field("stripe_should_retry", &self.stripe_should_retry)
+            .finish()
     }
 }
 
@@ -189,8 +204,9 @@ pub struct ErrorResponse {
     pub error: ErrorBody,
 }
 
-/// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts on).
-#[derive(Clone, Debug, Deserialize)]
+/// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts
+/// on). `Debug` leaves out the message, which can quote what was sent.
+#[derive(Clone, Deserialize)]
 pub struct ErrorBody {
     /// The kind of error, as sent.
     #[serde(rename = "type")]
@@ -205,6 +221,19 @@ pub struct ErrorBody {
     pub param: Option<String>,
     /// A link to the error code's documentation.
     pub doc_url: Option<String>,
+}
+
+impl fmt::Debug for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorBody")
+            .field("error_type", &self.error_type)
+            .field("code", &self.code)
+            .field("decline_code", &self.decline_code)
+            .field("message", &self.message.as_ref().map(|_| crate::Redacted))
+            .field("param", &self.param)
+            .field("doc_url", &self.doc_url)
+            .finish()
+    }
 }
 
 /// How much of an undecodable body is kept.

@@ -4,9 +4,10 @@
 //! `limit`, never from the `url` a response names (a hostile body could point the key at
 //! another host). Paging follows `starting_after`, or walks backwards with `ending_before` when
 //! the params set it, as Stripe's official SDKs do, and it stops on `has_more: false`, on an
-//! empty page, and on a cursor that does not advance.
+//! empty page, and on a page whose cursor was seen before (the caller's included): such a page
+//! repeats one already yielded, so it is dropped.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -28,16 +29,15 @@ pub struct ListStream<T> {
     /// Walking towards older objects with `starting_after`, or newer ones with `ending_before`.
     backwards: bool,
     buffer: VecDeque<T>,
+    /// Every cursor used or about to be: a page that ends on one of them is a repeat.
+    seen: BTreeSet<String>,
     state: State<T>,
 }
 
 enum State<T> {
-    /// The next page to fetch: the first one (the request as given), or after a cursor.
-    Next(Option<String>),
-    Fetching {
-        future: PageFuture<T>,
-        cursor: Option<String>,
-    },
+    /// The next page to fetch, after this cursor.
+    Next(String),
+    Fetching(PageFuture<T>),
     Done,
 }
 
@@ -47,15 +47,16 @@ impl<T> Unpin for ListStream<T> {}
 impl<T: Object + DeserializeOwned + Send + 'static> Request<List<T>> {
     /// Every object of the list, fetching each page when the previous one is used up.
     pub fn stream(self) -> ListStream<T> {
-        let (base, backwards) = match &self.encoded {
+        let (base, backwards, cursor) = match &self.encoded {
             Ok((query, _)) => split_cursor(query),
-            Err(_) => (String::new(), false),
+            Err(_) => (String::new(), false, None),
         };
         // The first page is the request exactly as given (its own cursor included).
         let first = self.clone();
         let template = self.with_query(base);
         let future: PageFuture<T> = Box::pin(first.send());
-        ListStream { template, backwards, buffer: VecDeque::new(), state: State::Fetching { future, cursor: None } }
+        let seen = cursor.into_iter().collect();
+        ListStream { template, backwards, buffer: VecDeque::new(), seen, state: State::Fetching(future) }
     }
 
     /// Up to `max` objects of the list, fetching no page beyond what they need.
@@ -77,20 +78,24 @@ impl<T: Object + DeserializeOwned + Send + 'static> Request<List<T>> {
 
 impl<T: Object + DeserializeOwned + Send + 'static> ListStream<T> {
     /// Takes in a page; returns what to do next.
-    fn accept(&mut self, page: List<T>, previous: Option<String>) -> State<T> {
+    fn accept(&mut self, page: List<T>) -> State<T> {
         let edge = if self.backwards { page.data.first() } else { page.data.last() };
-        let cursor = edge.map(|object| object.id().as_ref().to_string()).filter(|id| !id.is_empty());
-        let advances = cursor.is_some() && cursor != previous;
-        let next = match page.has_more && advances {
-            true => State::Next(cursor),
-            false => State::Done,
+        let Some(cursor) = edge.map(|object| object.id().as_ref().to_string()).filter(|id| !id.is_empty()) else {
+            return State::Done; // an empty page, or objects without ids to page by
         };
+        if !self.seen.insert(cursor.clone()) {
+            return State::Done; // a repeat of a page already yielded
+        }
         if self.backwards {
             self.buffer.extend(page.data.into_iter().rev());
         } else {
             self.buffer.extend(page.data);
         }
-        next
+        if page.has_more {
+            State::Next(cursor)
+        } else {
+            State::Done
+        }
     }
 
     fn fetch(&self, cursor: &str) -> PageFuture<T> {
@@ -113,32 +118,37 @@ impl<T: Object + DeserializeOwned + Send + 'static> Stream for ListStream<T> {
             }
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
-                State::Next(cursor) => {
-                    let future = match &cursor {
-                        Some(cursor) => this.fetch(cursor),
-                        None => return Poll::Ready(None),
-                    };
-                    this.state = State::Fetching { future, cursor };
-                }
-                State::Fetching { mut future, cursor } => match future.as_mut().poll(cx) {
+                State::Next(cursor) => this.state = State::Fetching(this.fetch(&cursor)),
+                State::Fetching(mut future) => match future.as_mut().poll(cx) {
                     Poll::Pending => {
-                        this.state = State::Fetching { future, cursor };
+                        this.state = State::Fetching(future);
                         return Poll::Pending;
                     }
                     Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
-                    Poll::Ready(Ok(page)) => this.state = this.accept(page, cursor),
+                    Poll::Ready(Ok(page)) => this.state = this.accept(page),
                 },
             }
         }
     }
 }
 
-/// The query without its cursor parameters, and whether it walks backwards (`ending_before`).
-fn split_cursor(query: &str) -> (String, bool) {
-    let is_cursor = |pair: &&str| pair.starts_with("starting_after=") || pair.starts_with("ending_before=");
+/// The query without its cursor parameters, whether it walks backwards (`ending_before`), and
+/// the caller's own cursor (as encoded).
+fn split_cursor(query: &str) -> (String, bool, Option<String>) {
     let backwards = query.split('&').any(|pair| pair.starts_with("ending_before="));
-    let rest: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !is_cursor(pair)).collect();
-    (rest.join("&"), backwards)
+    let cursor = query.split('&').find_map(cursor_of).map(decode_component);
+    let rest: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && cursor_of(pair).is_none()).collect();
+    (rest.join("&"), backwards, cursor)
+}
+
+/// The value of a `starting_after=` or `ending_before=` pair.
+fn cursor_of(pair: &str) -> Option<&str> {
+    pair.strip_prefix("starting_after=").or_else(|| pair.strip_prefix("ending_before="))
+}
+
+/// An id as it was before percent-encoding (ids are ASCII; anything odd is kept as is).
+fn decode_component(encoded: &str) -> String {
+    percent_encoding::percent_decode_str(encoded).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -149,9 +159,9 @@ mod tests {
     fn cursors_are_taken_out_and_the_direction_kept() {
         assert_eq!(
             split_cursor("limit=3&starting_after=vs_1&status=verified"),
-            ("limit=3&status=verified".into(), false)
+            ("limit=3&status=verified".into(), false, Some("vs_1".into()))
         );
-        assert_eq!(split_cursor("ending_before=vs_9&limit=3"), ("limit=3".into(), true));
-        assert_eq!(split_cursor(""), (String::new(), false));
+        assert_eq!(split_cursor("ending_before=vs%209&limit=3"), ("limit=3".into(), true, Some("vs 9".into())));
+        assert_eq!(split_cursor(""), (String::new(), false, None));
     }
 }

@@ -23,7 +23,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -48,7 +48,7 @@ pub struct Request<T> {
 }
 
 /// The options of one call.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Options {
     idempotency_key: Option<String>,
     stripe_account: Option<String>,
@@ -87,10 +87,15 @@ impl<T> Clone for Request<T> {
 impl<T> std::fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The query and body may hold personal data: only the method and path are shown.
+        // The idempotency key may embed a user's identifier: only whether there is one.
+        let options = &self.options;
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("options", &self.options)
+            .field("idempotency_key", &options.idempotency_key.as_ref().map(|_| crate::Redacted))
+            .field("stripe_account", &options.stripe_account)
+            .field("timeout", &options.timeout)
+            .field("max_retries", &options.max_retries)
             .finish_non_exhaustive()
     }
 }
@@ -172,15 +177,18 @@ struct Response {
     body: Vec<u8>,
 }
 
+/// What one attempt got: a response, or why none came.
+type Outcome = Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error>;
+
 impl<T> Request<T> {
     /// Sends with retries as Stripe's SDKs do, one idempotency key for every attempt.
     async fn execute(self) -> Result<Response, Error> {
-        let (query, body) = self.encoded.clone().map_err(Error::Encode)?;
-        let setup = self.client.setup()?;
-        let idempotency_key = self.checked_idempotency_key()?;
-        let max_retries = self.options.max_retries.unwrap_or(setup.max_retries);
-        let stripe_account = self.options.stripe_account.as_deref().or(self.client.stripe_account());
-        let mut url = format!("{}{}", setup.base_url, self.path);
+        let (idempotency_key, stripe_account) = self.checked_headers()?;
+        let Request { client, method, path, encoded, options, .. } = self;
+        let (query, body) = encoded.map_err(Error::Encode)?;
+        let setup = client.setup()?;
+        let max_retries = options.max_retries.unwrap_or(setup.max_retries);
+        let mut url = format!("{}{}", setup.base_url, path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -189,16 +197,16 @@ impl<T> Request<T> {
         loop {
             let mut request = setup
                 .http
-                .request(self.method.clone(), &url)
+                .request(method.clone(), &url)
                 .header("Authorization", setup.authorization.clone())
                 .header("Stripe-Version", &setup.api_version);
-            if let Some(account) = stripe_account {
-                request = request.header("Stripe-Account", account);
+            if let Some(account) = &stripe_account {
+                request = request.header("Stripe-Account", account.clone());
             }
             if let Some(key) = &idempotency_key {
-                request = request.header("Idempotency-Key", key);
+                request = request.header("Idempotency-Key", key.clone());
             }
-            if let Some(timeout) = self.options.timeout {
+            if let Some(timeout) = options.timeout {
                 request = request.timeout(timeout);
             }
             if let Some(body) = &body {
@@ -208,12 +216,11 @@ impl<T> Request<T> {
                     .header("Content-Length", body.len())
                     .body(body.clone());
             }
-            let outcome = send_once(request).await;
-            log_attempt(&self.method, &self.path, attempt, &outcome);
+            let outcome = send_traced(request, &method, &path, attempt).await;
             let retry = attempt < max_retries
                 && match &outcome {
                     Ok((status, headers, _)) => retry::should_retry(*status, headers),
-                    Err(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+                    Err(e) => retry::is_retryable_transport(e),
                 };
             if retry {
                 tokio::time::sleep(retry::delay(attempt)).await;
@@ -221,34 +228,48 @@ impl<T> Request<T> {
                 continue;
             }
             let (status, headers, body) = outcome.map_err(|e| Error::Transport(e.without_url()))?;
-            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
             let meta = ResponseMeta {
                 status: status.as_u16(),
-                request_id: header("Request-Id"),
-                idempotency_key: idempotency_key.clone(),
-                idempotent_replayed: header("Idempotent-Replayed").as_deref() == Some("true"),
+                request_id: header(&headers, "Request-Id").map(str::to_string),
+                idempotency_key: idempotency_key.and_then(|k| k.to_str().ok().map(str::to_string)),
+                idempotent_replayed: header(&headers, "Idempotent-Replayed") == Some("true"),
             };
-            let should_retry = header("Stripe-Should-Retry").map(|v| v == "true");
+            let should_retry = retry::stripe_should_retry(&headers);
             return Ok(Response { meta, should_retry, body });
         }
     }
 
-    /// The key for a POST: the one set on this request (checked), or a fresh UUID v4.
-    fn checked_idempotency_key(&self) -> Result<Option<String>, Error> {
-        if self.method != Method::POST {
-            return Ok(None);
-        }
-        match &self.options.idempotency_key {
-            Some(key) if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_LEN => {
-                Err(Error::Config(format!("an idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters")))
+    /// The `Idempotency-Key` (a POST's own, checked, or a fresh UUID v4) and `Stripe-Account`
+    /// headers; a value no header can carry is a configuration error, before anything is sent.
+    fn checked_headers(&self) -> Result<(Option<HeaderValue>, Option<HeaderValue>), Error> {
+        let key = match (&self.options.idempotency_key, self.method == Method::POST) {
+            (Some(_), false) => return Err(Error::Config("idempotency keys apply to POST requests only".into())),
+            (Some(key), true) if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_LEN => {
+                return Err(Error::Config(format!(
+                    "an idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters"
+                )))
             }
-            Some(key) => Ok(Some(key.clone())),
-            None => Ok(Some(uuid::Uuid::new_v4().to_string())),
-        }
+            (Some(key), true) => Some(header_value(key, "the idempotency key")?),
+            (None, true) => Some(header_value(&uuid::Uuid::new_v4().to_string(), "the idempotency key")?),
+            (None, false) => None,
+        };
+        let account = self.options.stripe_account.as_deref().or(self.client.stripe_account());
+        let account = account.map(|a| header_value(a, "the Stripe-Account")).transpose()?;
+        Ok((key, account))
     }
 }
 
-async fn send_once(request: reqwest::RequestBuilder) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
+/// A header value, or a configuration error that does not quote it.
+fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| Error::Config(format!("{what} has characters a header cannot carry")))
+}
+
+/// A response header as text.
+pub(crate) fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn send_once(request: reqwest::RequestBuilder) -> Outcome {
     let response = request.send().await?;
     let status = response.status();
     let headers = response.headers().clone();
@@ -256,28 +277,33 @@ async fn send_once(request: reqwest::RequestBuilder) -> Result<(StatusCode, Head
     Ok((status, headers, body.to_vec()))
 }
 
-/// One event per attempt, behind the `tracing` feature: method, path, attempt, status and
-/// request id; never the key, the query or a body.
+/// One attempt inside a span, behind the `tracing` feature: the span covers the attempt and
+/// records method, path, attempt, then status and request id; never the key, query or body.
 #[cfg(feature = "tracing")]
-fn log_attempt(
-    method: &Method,
-    path: &str,
-    attempt: u32,
-    outcome: &Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error>,
-) {
-    let span = tracing::info_span!("stripe_request", %method, path, attempt);
-    let _entered = span.enter();
-    match outcome {
+async fn send_traced(request: reqwest::RequestBuilder, method: &Method, path: &str, attempt: u32) -> Outcome {
+    use tracing::Instrument;
+    let empty = tracing::field::Empty;
+    let span = tracing::info_span!("stripe_request", %method, path, attempt, status = empty, request_id = empty);
+    let outcome = send_once(request).instrument(span.clone()).await;
+    match &outcome {
         Ok((status, headers, _)) => {
-            let request_id = headers.get("Request-Id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-            tracing::info!(status = status.as_u16(), request_id, "stripe responded");
+            span.record("status", status.as_u16());
+            if let Some(id) = header(headers, "Request-Id") {
+                span.record("request_id", id);
+            }
         }
-        Err(e) => tracing::warn!(timeout = e.is_timeout(), connect = e.is_connect(), "stripe request failed"),
+        Err(e) => {
+            let _entered = span.enter();
+            tracing::warn!(timeout = e.is_timeout(), connect = e.is_connect(), "stripe request failed");
+        }
     }
+    outcome
 }
 
 #[cfg(not(feature = "tracing"))]
-fn log_attempt(_: &Method, _: &str, _: u32, _: &Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error>) {}
+async fn send_traced(request: reqwest::RequestBuilder, _: &Method, _: &str, _: u32) -> Outcome {
+    send_once(request).await
+}
 
 /// The body of a success, or Stripe's error as [`Error::Api`]; anything else is a decode error.
 fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {

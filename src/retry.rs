@@ -10,11 +10,21 @@ pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// `Stripe-Should-Retry` decides when present; else 409, 500 and 503 are retried.
 pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("Stripe-Should-Retry").and_then(|v| v.to_str().ok()) {
-        Some("true") => true,
-        Some("false") => false,
-        _ => is_retryable_status(status.as_u16()),
+    stripe_should_retry(headers).unwrap_or_else(|| is_retryable_status(status.as_u16()))
+}
+
+/// `Stripe-Should-Retry: true` or `false`; another value counts as absent.
+pub(crate) fn stripe_should_retry(headers: &HeaderMap) -> Option<bool> {
+    match crate::request::header(headers, "Stripe-Should-Retry") {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
     }
+}
+
+/// A request that got no answer: refused or reset connections and timeouts are retried.
+pub(crate) fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request()
 }
 
 /// The statuses retried when Stripe does not say.

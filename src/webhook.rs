@@ -35,12 +35,13 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 const SESSION_OBJECT: &str = "identity.verification_session";
 
 /// A verified webhook event.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Event {
     /// `evt_…`
     pub id: String,
     /// What happened; types this version of the spec does not list are kept as sent.
+    #[serde(rename = "type")]
     pub type_: EventType,
     pub created: Timestamp,
     pub livemode: bool,
@@ -54,7 +55,7 @@ pub struct Event {
 }
 
 /// The object an event is about, and what changed.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventData {
     pub object: EventObject,
@@ -68,7 +69,8 @@ pub struct EventData {
 #[non_exhaustive]
 pub enum EventObject {
     VerificationSession(Box<IdentityVerificationSession>),
-    /// Another kind of object; `Debug` shows only its `object` and `id`.
+    /// Another kind of object, or a session this version cannot decode; `Debug` shows only its
+    /// `object` and `id`.
     Other(serde_json::Value),
 }
 
@@ -204,45 +206,23 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
-/// The event as Stripe sends it, before the object is decoded.
-#[derive(Deserialize)]
-struct RawEvent {
-    id: String,
-    #[serde(rename = "type")]
-    type_: EventType,
-    created: Timestamp,
-    livemode: bool,
-    api_version: Option<String>,
-    data: RawData,
-    pending_webhooks: Option<i64>,
-    request: Option<EventRequest>,
-}
-
-#[derive(Deserialize)]
-struct RawData {
-    object: serde_json::Value,
-    previous_attributes: Option<serde_json::Value>,
-}
-
 fn decode(payload: &[u8]) -> Result<Event, WebhookError> {
-    let invalid = |e: serde_json::Error| WebhookError::InvalidPayload(redact_serde_message(&e.to_string()));
-    let raw: RawEvent = serde_json::from_slice(payload).map_err(invalid)?;
-    let object = match raw.data.object.get("object").and_then(serde_json::Value::as_str) {
-        Some(SESSION_OBJECT) => {
-            EventObject::VerificationSession(serde_json::from_value(raw.data.object).map_err(invalid)?)
+    serde_json::from_slice(payload).map_err(|e| WebhookError::InvalidPayload(redact_serde_message(&e.to_string())))
+}
+
+impl<'de> Deserialize<'de> for EventObject {
+    /// A session when `object` says so and it decodes; anything else stays JSON. A session this
+    /// version cannot read (another API version, say) is still a genuine delivery: refusing it
+    /// would make Stripe retry it for days.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = serde_json::Value::deserialize(deserializer)?;
+        if object.get("object").and_then(serde_json::Value::as_str) == Some(SESSION_OBJECT) {
+            if let Ok(session) = IdentityVerificationSession::deserialize(&object) {
+                return Ok(EventObject::VerificationSession(Box::new(session)));
+            }
         }
-        _ => EventObject::Other(raw.data.object),
-    };
-    Ok(Event {
-        id: raw.id,
-        type_: raw.type_,
-        created: raw.created,
-        livemode: raw.livemode,
-        api_version: raw.api_version,
-        data: EventData { object, previous_attributes: raw.data.previous_attributes },
-        pending_webhooks: raw.pending_webhooks,
-        request: raw.request,
-    })
+        Ok(EventObject::Other(object))
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //!     cargo bench -p stripe-identity-codegen --bench generate --profile dev
 //!
 //! It prints the median of several runs of each stage and the ratio to a single
-//! `serde_json::from_str::<IgnoredAny>` pass over the spec (the floor for reading 2.5 MB of JSON).
+//! `serde_json::from_str::<IgnoredAny>` pass over the spec (the floor for reading the spec).
 
 use std::hint::black_box;
 use std::path::Path;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::ir::{Api, Field, Operation, Struct, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Operation, Struct, TypeDef, TypeKind, Variant};
 
 /// A unified diff of `old` → `new`, or `None` when they are equal.
 pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
@@ -71,6 +71,12 @@ pub fn changes(old: &Api, new: &Api) -> Vec<Change> {
     for name in new_types.keys().filter(|n| !old_types.contains_key(*n)) {
         push(Impact::Additive, format!("type `{name}` added"));
     }
+    for (from, to) in old.conversions.iter().filter(|c| !new.conversions.contains(c)) {
+        push(Impact::Breaking, format!("`From<{from}> for {to}` removed"));
+    }
+    for (from, to) in new.conversions.iter().filter(|c| !old.conversions.contains(c)) {
+        push(Impact::Additive, format!("`From<{from}> for {to}` added"));
+    }
     out.sort();
     out
 }
@@ -100,34 +106,23 @@ fn compare_operation(old: &Operation, new: &Operation, push: &mut impl FnMut(Imp
 
 fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, String)) {
     let name = &old.name;
+    if old.role.sent && !new.role.sent && matches!(new.kind, TypeKind::Struct(_)) {
+        push(Impact::Breaking, format!("`{name}` is no longer sent: its setters are gone"));
+    }
     match (&old.kind, &new.kind) {
-        (TypeKind::Struct(a), TypeKind::Struct(b)) => compare_struct(name, a, b, push),
-        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-            for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
-                push(Impact::Breaking, format!("value `{}` removed from enum `{name}`", v.value));
-            }
-            for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
-                push(Impact::Additive, format!("value `{}` added to enum `{name}` (`{name}::{}`)", v.value, v.name));
-                push(
-                    Impact::Decoding,
-                    format!(
-                        "`{}` decodes as `{name}::{}`, no longer as `{name}::Unrecognized(\"{}\")`",
-                        v.value, v.name, v.value
-                    ),
-                );
-            }
-        }
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => compare_struct(name, a, b, new.role.sent, push),
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => compare_enum(name, a, b, new.role.received, push),
         (TypeKind::Union(a), TypeKind::Union(b)) => {
             for arm in a.arms.iter().filter(|x| !b.arms.iter().any(|y| y.ty == x.ty)) {
                 push(Impact::Breaking, format!("variant `{name}::{}` removed", arm.name));
             }
             for arm in b.arms.iter().filter(|x| !a.arms.iter().any(|y| y.ty == x.ty)) {
-                push(Impact::Additive, format!("variant `{name}::{}({})` added", arm.name, arm.ty));
-                if let (true, Some(tag)) = (b.tagged, &arm.tag) {
-                    push(
+                match (b.tagged, &arm.tag) {
+                    (true, Some(tag)) => push(
                         Impact::Decoding,
-                        format!("objects with `object: \"{tag}\"` decode as `{name}::{}`, no longer as `{name}::Unrecognized`", arm.name),
-                    );
+                        format!("variant `{name}::{}` added: objects with `object: \"{tag}\"` decode into it, no longer as `{name}::Unrecognized`", arm.name),
+                    ),
+                    _ => push(Impact::Additive, format!("variant `{name}::{}({})` added", arm.name, arm.ty)),
                 }
             }
         }
@@ -141,7 +136,32 @@ fn compare_type(old: &TypeDef, new: &TypeDef, push: &mut impl FnMut(Impact, Stri
     }
 }
 
-fn compare_struct(name: &str, a: &Struct, b: &Struct, push: &mut impl FnMut(Impact, String)) {
+/// Values are matched by their wire value; a value a received enum now names is a decoding
+/// change (it used to arrive as `Unrecognized`), in a sent-only enum an addition.
+fn compare_enum(name: &str, a: &[Variant], b: &[Variant], received: bool, push: &mut impl FnMut(Impact, String)) {
+    for v in a {
+        match b.iter().find(|w| w.value == v.value) {
+            None => push(Impact::Breaking, format!("value `{}` removed from enum `{name}`", v.value)),
+            Some(w) if w.name != v.name => {
+                push(Impact::Breaking, format!("variant `{name}::{}` renamed to `{name}::{}`", v.name, w.name))
+            }
+            Some(_) => {}
+        }
+    }
+    for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
+        if received {
+            let text = format!(
+                "value `{}` added to enum `{name}`: it decodes as `{name}::{}`, no longer as `{name}::Unrecognized(\"{}\")`",
+                v.value, v.name, v.value
+            );
+            push(Impact::Decoding, text);
+        } else {
+            push(Impact::Additive, format!("value `{}` added to enum `{name}` (`{name}::{}`)", v.value, v.name));
+        }
+    }
+}
+
+fn compare_struct(name: &str, a: &Struct, b: &Struct, sent: bool, push: &mut impl FnMut(Impact, String)) {
     let by_wire = |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), f.clone())).collect::<BTreeMap<_, _>>();
     let (old_fields, new_fields) = (by_wire(&a.fields), by_wire(&b.fields));
     for (wire, field) in &old_fields {
@@ -175,7 +195,7 @@ fn compare_struct(name: &str, a: &Struct, b: &Struct, push: &mut impl FnMut(Impa
     }
     for (wire, field) in &new_fields {
         if !old_fields.contains_key(wire) {
-            if b.role.sent && !field.optional() {
+            if sent && !field.optional() {
                 let text = format!(
                     "required parameter `{name}.{}: {}` added: `{name}::new` takes it",
                     field.name,
@@ -187,8 +207,9 @@ fn compare_struct(name: &str, a: &Struct, b: &Struct, push: &mut impl FnMut(Impa
             }
         }
     }
-    if a.role.sent && !b.role.sent {
-        push(Impact::Breaking, format!("`{name}` is no longer sent: its setters are gone"));
+    // A struct whose fields are all optional implements `Default`.
+    if a.fields.iter().all(Field::optional) && !b.fields.iter().all(Field::optional) {
+        push(Impact::Breaking, format!("`{name}` no longer implements `Default` (a field became required)"));
     }
 }
 

@@ -45,6 +45,7 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// Keeps the paths under the prefixes and the schemas they reach, not following provided ones.
 pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     let mut operations = Vec::new();
+    let mut skipped = BTreeSet::new();
     let mut pending: Vec<(String, String)> = Vec::new();
     let kept = spec.path_names().filter(|p| selection.prefixes.iter().any(|prefix| p.starts_with(prefix.as_str())));
     for path in kept {
@@ -57,6 +58,7 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
         for (method, operation) in item.iter() {
             let id = operation.operation_id.as_deref().unwrap_or_default();
             if selection.excluded.contains(id) {
+                skipped.insert(id.to_string());
                 continue;
             }
             let pointer = push_pointer(&path_pointer, method);
@@ -73,6 +75,9 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
             let operation = operation.clone();
             operations.push(SelectedOperation { path: path.to_string(), method, operation, parameters, pointer });
         }
+    }
+    if let Some(unknown) = selection.excluded.iter().find(|id| !skipped.contains(id.as_str())) {
+        return Err(Error::at("#/paths", format!("the excluded operation `{unknown}` is not under the prefixes")));
     }
     if operations.is_empty() {
         return Err(Error::at(
@@ -105,14 +110,14 @@ pub const EVENT_TYPES_PATH: &str = "/v1/webhook_endpoints";
 pub const EVENT_TYPES_POINTER: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items";
 
 /// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
-/// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order; none when the spec does
-/// not list them.
+/// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order. A spec without
+/// `/v1/webhook_endpoints` lists none; one whose list has another shape is refused.
 fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
     if !spec.path_names().any(|p| p == EVENT_TYPES_PATH) {
         return Ok(Vec::new());
     }
     let item = spec.path_item(EVENT_TYPES_PATH)?;
-    let values = item
+    let values: Vec<String> = item
         .post
         .as_ref()
         .and_then(|op| match op.request_body.as_ref()? {
@@ -132,7 +137,9 @@ fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
             },
             _ => None,
         })
-        .unwrap_or_else(Vec::new);
+        .ok_or_else(|| {
+            Error::at(EVENT_TYPES_POINTER, "expected the string enum of event types a webhook endpoint can enable")
+        })?;
     let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
     Ok(values.into_iter().filter(|v: &String| resources.iter().any(|r| v.starts_with(r.as_str()))).collect())
 }
@@ -197,8 +204,11 @@ fn collect_operation_refs(
     let responses = push_pointer(pointer, "responses");
     let statuses = op.responses.responses.iter().map(|(status, r)| (status.to_string(), r));
     for (status, response) in op.responses.default.iter().map(|r| ("default".to_string(), r)).chain(statuses) {
-        let ReferenceOr::Item(response) = response else { continue };
-        let content = push_pointer(&push_pointer(&responses, &status), "content");
+        let at = push_pointer(&responses, &status);
+        let ReferenceOr::Item(response) = response else {
+            return Err(Error::at(push_pointer(&at, "$ref"), "responses by `$ref` are not supported"));
+        };
+        let content = push_pointer(&at, "content");
         for (media, m) in &response.content {
             if let Some(schema) = &m.schema {
                 collect_refs(schema, &push_pointer(&push_pointer(&content, media), "schema"), out)?;
@@ -257,9 +267,14 @@ pub fn combinator_keyword(kind: &SchemaKind) -> &'static str {
     }
 }
 
-/// `NAME` of a `#/components/schemas/NAME` reference; other references are refused.
+/// `NAME` of a `#/components/schemas/NAME` reference.
+pub fn component(reference: &str) -> Option<&str> {
+    reference.strip_prefix(SCHEMA_PREFIX)
+}
+
+/// [`component`], refusing other references.
 pub fn component_name<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Error> {
-    reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+    component(reference).ok_or_else(|| {
         Error::at(
             push_pointer(pointer, "$ref"),
             format!("only local `{SCHEMA_PREFIX}…` references are supported, found `{reference}`"),

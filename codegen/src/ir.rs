@@ -8,17 +8,21 @@ pub struct Api {
     pub api_version: String,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// `(from, to)`: enums that convert into each other with `From`.
+    pub conversions: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     /// The Rust type name.
     pub name: String,
-    /// Where it comes from: a component name, or `Parent.field` for inline schemas.
+    /// Where it comes from: a component name, or the JSON pointer of an inline schema.
     pub origin: String,
     /// Rustdoc Markdown.
     pub doc: String,
     pub kind: TypeKind,
+    /// Which way it travels (set once every operation is lowered).
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +74,6 @@ pub struct Role {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    pub role: Role,
     /// The type of its required `id` when it is a Stripe object (`Named` for a typed id,
     /// `String` otherwise): it implements the runtime's `Object` trait.
     pub object_id: Option<Type>,

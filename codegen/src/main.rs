@@ -9,9 +9,9 @@ const USAGE: &str = "\
 usage:
   stripe-identity-codegen generate [--spec FILE] [--prefix P]... [--exclude OPERATION_ID]... --out DIR
       writes DIR/stripe_identity.rs, exactly what build.rs writes
-  stripe-identity-codegen check [--spec FILE] [--prefix P]... [--snapshot DIR]
+  stripe-identity-codegen check [--spec FILE] [--prefix P]... [--exclude OPERATION_ID]... [--snapshot DIR]
       exits 1 with a unified diff when the committed snapshot is stale
-  stripe-identity-codegen diff OLD NEW [--prefix P]...
+  stripe-identity-codegen diff OLD NEW [--prefix P]... [--exclude OPERATION_ID]...
       prints a Markdown report of what changed between two specs
 
 --exclude leaves out an operation the generator would refuse (multipart uploads, other hosts).

@@ -16,13 +16,55 @@ use openapiv3::{
     AdditionalProperties, AnySchema, Operation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
     RequestBody, Response, Schema, SchemaData, SchemaKind, Type,
 };
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::error::{push_pointer, strip_position, Error};
 
 /// The methods a path item may hold, in openapiv3's order.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Every keyword of an OpenAPI 3.0 Schema Object. Any other key but an `x-` extension (a typo
+/// such as `requried`) is refused: ignoring it would silently change the generated code.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
 
 /// Keys every schema may carry whatever its type (`SchemaData`), besides `x-` extensions.
 const METADATA_KEYS: &[&str] = &[
@@ -142,6 +184,14 @@ pub fn check_schema<S: Borrow<Schema>>(parsed: &ReferenceOr<S>, raw: &Value, poi
     let schema = schema.borrow();
     if raw.get("$ref").is_some() {
         return Err(Error::at(push_pointer(pointer, "$ref"), "`$ref` must be a string"));
+    }
+    if let Some(map) = raw.as_object() {
+        let mut unknown: Vec<&String> =
+            map.keys().filter(|k| !k.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&k.as_str())).collect();
+        unknown.sort();
+        if let Some(key) = unknown.first() {
+            return Err(Error::at(push_pointer(pointer, key), format!("`{key}` is not an OpenAPI 3.0 schema keyword")));
+        }
     }
     let child = |key: &str| raw.get(key).unwrap_or(&Value::Null);
     let arms = |key: &str, arms: &[ReferenceOr<Schema>]| -> Result<(), Error> {
@@ -275,42 +325,69 @@ fn locate_in_path_item(item: &Value, pointer: &str, error: &serde_json::Error) -
             return locate_schema(schema, &format!("{pointer}{relative}"));
         }
     }
-    let parameters_fail = |owner: &Value, at: &str| -> Option<Error> {
-        let list = owner.get("parameters")?.as_array()?;
-        list.iter().enumerate().find_map(|(i, p)| {
-            let e = ReferenceOr::<Parameter>::deserialize(p).err()?;
-            let at = push_pointer(&push_pointer(at, "parameters"), &i.to_string());
-            let has_schema = p.get("schema").is_some() || p.get("content").is_some() || p.get("$ref").is_some();
-            Some(match has_schema {
-                true => Error::at(at, message(&e)),
-                false => Error::at(at, "a parameter without a `schema` is not supported"),
-            })
-        })
-    };
-    if let Some(e) = parameters_fail(item, pointer) {
+    if let Some(e) = failing_parameter(item, pointer) {
         return e;
     }
     for method in METHODS {
         let Some(operation) = item.get(method) else { continue };
         let at = push_pointer(pointer, method);
-        if let Some(e) = parameters_fail(operation, &at) {
+        if let Some(e) = failing_parameter(operation, &at) {
             return e;
         }
-        if let Some(Err(e)) = operation.get("requestBody").map(ReferenceOr::<RequestBody>::deserialize) {
-            return Error::at(push_pointer(&at, "requestBody"), message(&e));
+        if let Some(body) = operation.get("requestBody") {
+            let at = push_pointer(&at, "requestBody");
+            if let Err(e) = ReferenceOr::<RequestBody>::deserialize(body) {
+                return failing_key::<RequestBody>(body, json!({ "content": {} }), &at)
+                    .unwrap_or(Error::at(at, message(&e)));
+            }
         }
         if let Some(Value::Object(responses)) = operation.get("responses") {
             for (status, response) in responses {
+                let at = push_pointer(&push_pointer(&at, "responses"), status);
                 if let Err(e) = ReferenceOr::<Response>::deserialize(response) {
-                    return Error::at(push_pointer(&push_pointer(&at, "responses"), status), message(&e));
+                    let base = json!({ "description": "" });
+                    return failing_key::<Response>(response, base, &at).unwrap_or(Error::at(at, message(&e)));
                 }
             }
         }
         if let Err(e) = Operation::deserialize(operation) {
-            return Error::at(at, message(&e));
+            return failing_key::<Operation>(operation, json!({ "responses": {} }), &at)
+                .unwrap_or(Error::at(at, message(&e)));
         }
     }
     Error::at(pointer, message(error))
+}
+
+/// The first parameter of `owner` openapiv3 cannot read, located to its key.
+fn failing_parameter(owner: &Value, at: &str) -> Option<Error> {
+    let list = owner.get("parameters")?.as_array()?;
+    list.iter().enumerate().find_map(|(i, parameter)| {
+        let error = ReferenceOr::<Parameter>::deserialize(parameter).err()?;
+        let at = push_pointer(&push_pointer(at, "parameters"), &i.to_string());
+        let has_schema = ["schema", "content", "$ref"].iter().any(|key| parameter.get(key).is_some());
+        if !has_schema {
+            return Some(Error::at(at, "a parameter without a `schema` is not supported"));
+        }
+        let location =
+            parameter.get("in").and_then(Value::as_str).filter(|l| ["query", "header", "path", "cookie"].contains(l));
+        let base = json!({ "name": "p", "in": location.unwrap_or("query"), "schema": { "type": "string" } });
+        Some(failing_key::<Parameter>(parameter, base, &at).unwrap_or(Error::at(at, message(&error))))
+    })
+}
+
+/// The first key (in sorted order) of `value` that alone, on top of a minimal valid `base`,
+/// makes `T` fail: where a part of a path item is wrong, since openapiv3's flattened types lose
+/// serde's path.
+fn failing_key<T: DeserializeOwned>(value: &Value, base: Value, at: &str) -> Option<Error> {
+    let map = value.as_object()?;
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    keys.into_iter().find_map(|key| {
+        let mut probe = base.clone();
+        probe[key.as_str()] = map[key].clone();
+        let error = T::deserialize(&probe).err()?;
+        Some(Error::at(push_pointer(at, key), message(&error)))
+    })
 }
 
 /// The schema of a parameter, or an error when it has `content` instead.

@@ -33,7 +33,7 @@ fn generate_takes_prefixes() {
     let output = cli(&["generate", "--prefix", "/v1/customers", "--out", out.to_str().unwrap()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let written = std::fs::read_to_string(out.join("stripe_identity.rs")).unwrap();
-    assert!(written.contains("pub async fn create_customer("));
+    assert!(written.contains("pub fn create_customer("));
     assert!(!written.contains("verification_session"));
 }
 
@@ -46,13 +46,13 @@ fn check_passes_on_the_committed_snapshot_and_fails_with_a_diff_when_stale() {
     let committed = std::fs::read_to_string(root().join("generated-tests/snapshot/stripe_identity.rs")).unwrap();
     std::fs::write(
         stale.join("stripe_identity.rs"),
-        committed.replace("pub async fn cancel_verification_session(", "pub async fn cancel("),
+        committed.replace("pub fn cancel_verification_session(", "pub fn cancel("),
     )
     .unwrap();
     let output = cli(&["check", "--snapshot", stale.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&output.stdout);
-    assert!(diff.contains("-pub async fn cancel(\n+pub async fn cancel_verification_session("), "{diff}");
+    assert!(diff.contains("-pub fn cancel(\n+pub fn cancel_verification_session("), "{diff}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("is stale"));
 }
 

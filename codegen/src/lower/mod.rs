@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::docs::to_rustdoc;
 use crate::error::Error;
 use crate::filter::Subset;
-use crate::ir::{Api, Field, Type, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Role, Type, TypeDef, TypeKind};
 use crate::load::schema_pointer;
 use crate::naming::{field_name, type_name, Namespace};
 use shape::{classify, Components, Node, Shape};
@@ -96,7 +96,8 @@ pub fn lower(
     passes::assign_roles(&mut types, &operations);
     passes::redact_by_type(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Api { api_version, types, operations })
+    let conversions = passes::enum_conversions(&types);
+    Ok(Api { api_version, types, operations, conversions })
 }
 
 /// The open enum of the webhook event types, always named [`EVENT_TYPE`] (the runtime's webhook
@@ -107,6 +108,7 @@ fn event_type(values: &[String]) -> TypeDef {
         origin: crate::filter::EVENT_TYPES_POINTER.to_string(),
         doc: "The type of a webhook event about these resources (the spec's `enabled_events`).".to_string(),
         kind: types::enumeration(values),
+        role: Role { sent: false, received: true },
     }
 }
 
@@ -143,7 +145,7 @@ impl<'s> Lowerer<'s> {
             Node::Item(schema) => schema.schema_data.description.as_deref().map(to_rustdoc).unwrap_or_default(),
             Node::Ref(_) => String::new(),
         };
-        self.types.push(TypeDef { name: rust, origin: name.to_string(), doc, kind });
+        self.types.push(TypeDef { name: rust, origin: name.to_string(), doc, kind, role: Role::default() });
         Ok(())
     }
 
@@ -225,7 +227,7 @@ impl<'s> Lowerer<'s> {
         self.inline.insert(name.clone(), schema);
         let kind = build(self, &name)?;
         let doc = schema.schema_data.description.as_deref().map(to_rustdoc).unwrap_or_default();
-        self.types.push(TypeDef { name: name.clone(), origin: pointer.to_string(), doc, kind });
+        self.types.push(TypeDef { name: name.clone(), origin: pointer.to_string(), doc, kind, role: Role::default() });
         Ok(name)
     }
 

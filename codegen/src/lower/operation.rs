@@ -41,7 +41,7 @@ impl<'s> Lowerer<'s> {
         let body = self.body(selected, &name, !query_fields.is_empty())?;
         let query = (!query_fields.is_empty()).then(|| {
             let query_name = self.names.claim(&format!("{hint}Params"));
-            let kind = TypeKind::Struct(Struct { fields: query_fields, role: Role::default(), object_id: None });
+            let kind = TypeKind::Struct(Struct { fields: query_fields, object_id: None });
             self.push_params(&query_name, &name, &selected.pointer, kind);
             query_name
         });
@@ -66,25 +66,37 @@ impl<'s> Lowerer<'s> {
         })
     }
 
-    /// The placeholders of the path template; path parameters must be `style: simple`.
-    fn path_params(&self, selected: &SelectedOperation) -> Result<Vec<PathParam>, Error> {
+    /// The placeholders of the path template, each declared as a `style: simple` path
+    /// parameter holding one value, and no declared path parameter left out of the template.
+    fn path_params(&self, selected: &'s SelectedOperation) -> Result<Vec<PathParam>, Error> {
+        let path_pointer = push_pointer("#/paths", &selected.path);
+        let params = path_template_params(&selected.path)
+            .ok_or_else(|| Error::at(&path_pointer, "malformed path template: expected `{name}` placeholders"))?;
+        let mut declared = Vec::new();
         for (at, parameter) in &selected.parameters {
-            if let Parameter::Path { parameter_data, style } = parameter {
-                parameter_schema(&parameter_data.format, at)?;
-                if *style != PathStyle::Simple {
-                    return Err(Error::at(
-                        push_pointer(at, "style"),
-                        "path parameters other than `style: simple` are not supported",
-                    ));
-                }
+            let Parameter::Path { parameter_data, style } = parameter else { continue };
+            let schema = parameter_schema(&parameter_data.format, at)?;
+            if *style != PathStyle::Simple {
+                let message = "path parameters other than `style: simple` are not supported";
+                return Err(Error::at(push_pointer(at, "style"), message));
             }
+            if !params.iter().any(|p| p.wire == parameter_data.name) {
+                let message = format!("path parameter `{}` is not a placeholder of the path", parameter_data.name);
+                return Err(Error::at(push_pointer(at, "name"), message));
+            }
+            if !self.is_scalar(Node::of(schema), at, 0) {
+                let message = "a path parameter must hold one value (a string, number or enum)";
+                return Err(Error::at(push_pointer(at, "schema"), message));
+            }
+            declared.push(parameter_data.name.as_str());
         }
-        path_template_params(&selected.path).ok_or_else(|| {
-            Error::at(
-                push_pointer("#/paths", &selected.path),
-                "malformed path template: expected `{name}` placeholders",
-            )
-        })
+        match params.iter().find(|p| !declared.contains(&p.wire.as_str())) {
+            Some(missing) => Err(Error::at(
+                push_pointer(&selected.pointer, "parameters"),
+                format!("the path's `{{{}}}` has no path parameter", missing.wire),
+            )),
+            None => Ok(params),
+        }
     }
 
     /// The query parameters, as fields of the `…Params` struct; header and cookie parameters
@@ -147,8 +159,9 @@ impl<'s> Lowerer<'s> {
         if supported {
             return Ok(());
         }
+        let key = if data.explode == Some(false) { "explode" } else { "style" };
         Err(Error::at(
-            at,
+            push_pointer(at, key),
             format!(
                 "query parameter `{}` with style `{style:?}` and explode {explode} is not supported: the client sends Stripe's exploded `deepObject` brackets, or `form` for a single value",
                 data.name
@@ -198,7 +211,14 @@ impl<'s> Lowerer<'s> {
         let (schema, object_at) = self.body_schema(Node::of(schema), &push_pointer(&media_at, "schema"))?;
         let object = object_of(schema).ok_or_else(|| Error::at(&object_at, "a form body must be an object schema"))?;
         if object.properties.is_empty() {
-            return Ok(None);
+            // Stripe's GETs declare an empty body; a body that is a map has no params struct.
+            return match &object.additional_properties {
+                Some(openapiv3::AdditionalProperties::Schema(_)) => Err(Error::at(
+                    push_pointer(&object_at, "additionalProperties"),
+                    "a form body that is a map (`additionalProperties` without `properties`) is not supported",
+                )),
+                _ => Ok(None),
+            };
         }
         let hint = type_name(name);
         let body_name = self.names.claim(&format!("{hint}{}", if has_query { "BodyParams" } else { "Params" }));
@@ -231,17 +251,16 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// The type of the first 2xx response's JSON.
+    /// The type of the one 2xx response's JSON.
     fn response(&mut self, selected: &'s SelectedOperation, hint: &str) -> Result<Type, Error> {
-        let success = selected
-            .operation
-            .responses
-            .responses
-            .iter()
-            .filter(|(status, _)| is_success(status))
-            .min_by_key(|(status, _)| status.to_string());
-        let Some((status, response)) = success else { return Ok(Type::Json) };
-        let at = push_pointer(&push_pointer(&selected.pointer, "responses"), &status.to_string());
+        let responses_at = push_pointer(&selected.pointer, "responses");
+        let mut successes = selected.operation.responses.responses.iter().filter(|(status, _)| is_success(status));
+        let Some((status, response)) = successes.next() else { return Ok(Type::Json) };
+        if let Some((other, _)) = successes.next() {
+            let message = "more than one success response: the function could return only one type";
+            return Err(Error::at(push_pointer(&responses_at, &other.to_string()), message));
+        }
+        let at = push_pointer(&responses_at, &status.to_string());
         let response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { .. } => {
@@ -289,7 +308,13 @@ impl<'s> Lowerer<'s> {
 
     fn push_params(&mut self, name: &str, operation: &str, pointer: &str, kind: TypeKind) {
         let doc = format!("Parameters of [`{operation}`].");
-        self.types.push(TypeDef { name: name.to_string(), origin: pointer.to_string(), doc, kind });
+        self.types.push(TypeDef {
+            name: name.to_string(),
+            origin: pointer.to_string(),
+            doc,
+            kind,
+            role: Role::default(),
+        });
     }
 }
 

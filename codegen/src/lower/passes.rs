@@ -1,7 +1,7 @@
 //! Rules over the whole IR once every type is defined: boxing cycles, and which way each
 //! struct travels. Both walk definitions through [`TypeKind::types`], the IR's one visitor.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Operation, Role, Type, TypeDef, TypeKind};
 
@@ -38,7 +38,7 @@ fn by_value_name(ty: &Type) -> Option<&str> {
     }
 }
 
-/// Marks each struct sent (reached from a request) and/or received (reached from a response).
+/// Marks each type sent (reached from a request) and/or received (reached from a response).
 pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
     let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let mut roles = vec![Role::default(); types.len()];
@@ -55,10 +55,44 @@ pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
         }
     }
     for (t, role) in types.iter_mut().zip(roles) {
-        if let TypeKind::Struct(s) = &mut t.kind {
-            s.role = role;
+        // Kept, not replaced: the event type enum is received by the webhook module, not an operation.
+        t.role.sent |= role.sent;
+        t.role.received |= role.received;
+    }
+}
+
+/// The most enums one enum converts into. Stripe repeats some lists dozens of times (countries,
+/// payment method types); conversions among those would be quadratic and dwarf the code, so
+/// such an enum gets none.
+const MAX_RELATED: usize = 8;
+
+/// `(from, to)` for every pair of related enums: their names end in the same word (`…Type`,
+/// `…Code`) and one's values are among the other's, two at least. A session's `type_` then
+/// feeds a create call's `type_`; nothing is merged. Both are open, so a value the target
+/// does not list travels as its `Unrecognized` and is sent back unchanged.
+pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
+    let enums: Vec<(&str, BTreeSet<&str>)> = types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Enum(variants) => Some((def.name.as_str(), variants.iter().map(|v| v.value.as_str()).collect())),
+            _ => None,
+        })
+        .collect();
+    let last_word = |name: &'_ str| name[name.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0)..].to_string();
+    let related = |(a, a_values): &(&str, BTreeSet<&str>), (b, b_values): &(&str, BTreeSet<&str>)| {
+        a != b
+            && last_word(a) == last_word(b)
+            && a_values.len().min(b_values.len()) >= 2
+            && (a_values.is_subset(b_values) || b_values.is_subset(a_values))
+    };
+    let mut out = Vec::new();
+    for from in &enums {
+        let targets: Vec<&str> = enums.iter().filter(|to| related(from, to)).map(|(to, _)| *to).collect();
+        if targets.len() <= MAX_RELATED {
+            out.extend(targets.into_iter().map(|to| (from.0.to_string(), to.to_string())));
         }
     }
+    out
 }
 
 /// Hides from `Debug` every value whose type can hold personal data (strings, numbers, maps,

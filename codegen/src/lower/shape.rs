@@ -10,7 +10,7 @@ use openapiv3::{
 };
 
 use crate::error::{push_pointer, Error};
-use crate::filter::{combinator_keyword, component_name};
+use crate::filter::{combinator_keyword, component, component_name};
 use crate::ir::Type;
 
 /// A schema in place: a `$ref`, or the schema itself.
@@ -153,19 +153,26 @@ fn object_shape<'s>(object: &'s ObjectType, pointer: &str) -> Result<Shape<'s>, 
         let at = push_pointer(&push_pointer(&push_pointer(pointer, "properties"), "data"), "items");
         return Ok(Shape::List((at, items)));
     }
-    let values = match &object.additional_properties {
-        Some(AdditionalProperties::Schema(values)) => Some(Node::of(values)),
-        _ => None,
-    };
-    match values {
-        Some(values) if object.properties.is_empty() => {
-            Ok(Shape::Map((push_pointer(pointer, "additionalProperties"), values)))
+    match &object.additional_properties {
+        Some(AdditionalProperties::Schema(values)) if object.properties.is_empty() => {
+            Ok(Shape::Map((push_pointer(pointer, "additionalProperties"), Node::of(values))))
         }
-        Some(_) => Err(Error::at(
+        _ => {
+            only_properties(object, pointer)?;
+            Ok(Shape::Object(object))
+        }
+    }
+}
+
+/// Refuses an object with both `properties` and an `additionalProperties` schema: a struct
+/// would drop the extra keys.
+pub fn only_properties(object: &ObjectType, pointer: &str) -> Result<(), Error> {
+    match &object.additional_properties {
+        Some(AdditionalProperties::Schema(_)) => Err(Error::at(
             push_pointer(pointer, "additionalProperties"),
             "an object with both `properties` and an `additionalProperties` schema is not supported",
         )),
-        None => Ok(Shape::Object(object)),
+        _ => Ok(()),
     }
 }
 
@@ -238,8 +245,7 @@ fn distinct_tags(targets: &[Option<&Schema>]) -> bool {
 
 /// The component a `$ref` names, when it is in the subset and not itself a reference.
 pub fn resolve<'s>(reference: &str, components: &'s Components) -> Option<&'s Schema> {
-    let name = reference.strip_prefix("#/components/schemas/")?;
-    match components.get(name)? {
+    match components.get(component(reference)?)? {
         ReferenceOr::Item(schema) => Some(schema),
         ReferenceOr::Reference { .. } => None,
     }

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use openapiv3::{ObjectType, Schema};
 
-use super::shape::{has_object_id, object_of, object_tag, resolve, Arm, Node, Shape};
+use super::shape::{has_object_id, object_of, object_tag, only_properties, resolve, Arm, Node, Shape};
 use super::{Lowerer, UNRECOGNIZED};
 use crate::error::{push_pointer, Error};
-use crate::ir::{Arm as UnionArm, Role, Struct, Type, TypeKind, Union, Variant};
+use crate::filter::component;
+use crate::ir::{Arm as UnionArm, Struct, Type, TypeKind, Union, Variant};
 use crate::naming::{type_name, variant_name, Namespace};
 
 /// A property on its way to becoming a field: its pointer and schema.
@@ -43,6 +44,7 @@ impl<'s> Lowerer<'s> {
         hint: &str,
         object_id: Option<Type>,
     ) -> Result<TypeKind, Error> {
+        only_properties(object, pointer)?;
         let at = push_pointer(pointer, "properties");
         let properties =
             object.properties.iter().map(|(wire, p)| (wire.clone(), (push_pointer(&at, wire), Node::of(p)))).collect();
@@ -72,7 +74,7 @@ impl<'s> Lowerer<'s> {
             let required = required.contains(&wire);
             fields.push(Self::field(&mut names, &wire, description, ty, required, nullable));
         }
-        Ok(TypeKind::Struct(Struct { fields, role: Role::default(), object_id }))
+        Ok(TypeKind::Struct(Struct { fields, object_id }))
     }
 
     /// `allOf`: the properties of every part (references resolved) in one struct.
@@ -89,10 +91,11 @@ impl<'s> Lowerer<'s> {
                             format!("cannot merge `{reference}`: not a schema generated here"),
                         )
                     })?;
-                    (crate::load::schema_pointer(reference.rsplit('/').next().unwrap_or_default()), schema)
+                    (crate::load::schema_pointer(component(reference).unwrap_or_default()), schema)
                 }
             };
             let object = object_of(schema).ok_or_else(|| Error::at(&at, "an `allOf` part must be an object schema"))?;
+            only_properties(object, &at)?;
             let properties_at = push_pointer(&at, "properties");
             for (wire, property) in &object.properties {
                 properties.insert(wire.clone(), (push_pointer(&properties_at, wire), Node::of(property)));
