@@ -34,6 +34,8 @@
 //! ```
 
 mod client;
+#[doc(hidden)]
+pub mod de;
 mod error;
 pub mod form;
 mod pagination;

@@ -310,6 +310,10 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
     let ResponseMeta { status, request_id, .. } = &response.meta;
     let body = &response.body;
     if (200..300).contains(status) {
+        // The fast path; only a body that fails is decoded again to learn where it failed.
+        if let Ok(value) = serde_json::from_slice(body) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_slice(body);
         return serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let reason = redact_serde_message(&e.inner().to_string());

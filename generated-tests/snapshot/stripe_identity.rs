@@ -327,8 +327,7 @@ impl<'de> serde::Deserialize<'de> for CreateVerificationSessionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -424,8 +423,7 @@ impl<'de> serde::Deserialize<'de> for DocumentOptionsAllowedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// The type of a webhook event about these resources (the spec's `enabled_events`).
@@ -512,8 +510,7 @@ impl<'de> serde::Deserialize<'de> for EventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Point in Time
@@ -759,8 +756,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this `document` check.
@@ -807,8 +803,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Type of the document.
@@ -859,8 +854,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Result from a email check
@@ -947,8 +941,7 @@ impl<'de> serde::Deserialize<'de> for GelatoEmailReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this `email` check.
@@ -995,8 +988,7 @@ impl<'de> serde::Deserialize<'de> for GelatoEmailReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Result from an id_number check
@@ -1107,8 +1099,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Type of ID number.
@@ -1159,8 +1150,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this `id_number` check.
@@ -1207,8 +1197,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Result from a phone check
@@ -1295,8 +1284,7 @@ impl<'de> serde::Deserialize<'de> for GelatoPhoneReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this `phone` check.
@@ -1343,8 +1331,7 @@ impl<'de> serde::Deserialize<'de> for GelatoPhoneReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1428,8 +1415,7 @@ impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1531,8 +1517,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this `selfie` check.
@@ -1579,8 +1564,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1646,8 +1630,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1795,8 +1778,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1916,8 +1898,7 @@ impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// A VerificationReport is the result of an attempt to collect and verify data from a user. The collection of verification checks performed is determined from the `type` and `options` parameters used. You can find the result of each verification check performed in the appropriate sub-resource: `document`, `id_number`, `selfie`.
@@ -2036,8 +2017,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationReportObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Type of report.
@@ -2088,8 +2068,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationReportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// A VerificationSession guides you through the process of collecting and verifying the identities of your users. It contains details about the type of verification, such as what [verification check](https://stripe.com/docs/identity/verification-checks) to perform. Only create one VerificationSession for each verification in your system.
@@ -2224,8 +2203,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationSessionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Status of this VerificationSession. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
@@ -2280,8 +2258,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
@@ -2332,8 +2309,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerificationSessionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2517,8 +2493,7 @@ impl<'de> serde::Deserialize<'de> for ListVerificationReportsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2696,8 +2671,7 @@ impl<'de> serde::Deserialize<'de> for ListVerificationSessionsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// Details provided about the user being verified. These details may be shown to the user.
@@ -3003,8 +2977,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 /// The id of a `identity.verification_report`: a string that cannot be mistaken for another resource's id.
@@ -3179,8 +3152,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
 impl From<CreateVerificationSessionType> for IdentityVerificationReportType {

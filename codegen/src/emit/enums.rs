@@ -7,7 +7,7 @@ use crate::ir::Variant;
 use crate::lower::UNRECOGNIZED;
 
 /// A string enum that keeps values it does not know in its `Unrecognized` variant.
-pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant]) -> TokenStream {
+pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path) -> TokenStream {
     let unrecognized = format_ident!("{}", UNRECOGNIZED);
     let idents: Vec<syn::Ident> = variants.iter().map(|v| format_ident!("{}", v.name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
@@ -49,8 +49,7 @@ pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant]) -> TokenStream 
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+                #rt::de::from_str_value(deserializer, |value: &str| Self::from(value))
             }
         }
     }

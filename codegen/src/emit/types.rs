@@ -14,7 +14,7 @@ impl Emitter {
         let name = format_ident!("{}", def.name);
         let body = match &def.kind {
             TypeKind::Struct(s) => self.structure(&name, s, def.role.sent),
-            TypeKind::Enum(variants) => super::enums::open_enum(&name, variants),
+            TypeKind::Enum(variants) => super::enums::open_enum(&name, variants, &self.rt),
             TypeKind::Union(union) => self.union(&name, union),
             TypeKind::Alias(ty) => {
                 let ty = self.ty(ty);
