@@ -5,7 +5,11 @@
 //! The objects are built from the spec's schemas by `generated-tests/support/samples.rs`, every
 //! field set. Each row prints the median time per object over several runs, the ratio to one
 //! `IgnoredAny` pass over the same bytes (the floor: the parser reads every byte, keeps nothing),
-//! and the heap allocations one decode makes (counted by a wrapping global allocator).
+//! and the heap allocations one decode makes (counted by a wrapping global allocator). Times
+//! include dropping the decoded value, as a caller pays it; the floor keeps nothing to drop.
+//!
+//! `DECODE_PROFILE=1 cargo bench --bench decode` decodes only the session, many times, for a
+//! profiler (`valgrind --tool=callgrind target/release/deps/decode-*`).
 
 #[path = "../generated-tests/support/samples.rs"]
 mod samples;
@@ -73,8 +77,10 @@ fn compare<T: DeserializeOwned>(name: &str, bytes: &[u8], objects: usize, iterat
     });
     let (value, value_allocs) =
         measure(iterations, || drop(black_box(serde_json::from_slice::<Value>(bytes).unwrap())));
-    let (typed, typed_allocs) = measure(iterations, || drop(black_box(serde_json::from_slice::<T>(bytes).unwrap())));
-    let (traced, _) = measure(iterations, || {
+    let (typed, typed_allocs) =
+        measure(iterations, || drop(black_box(stripe_identity::de::from_body::<T>(bytes).unwrap())));
+    let (sliced, _) = measure(iterations, || drop(black_box(serde_json::from_slice::<T>(bytes).unwrap())));
+    let (traced, traced_allocs) = measure(iterations, || {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         drop(black_box(serde_path_to_error::deserialize::<_, T>(&mut de).unwrap()));
     });
@@ -93,7 +99,17 @@ fn compare<T: DeserializeOwned>(name: &str, bytes: &[u8], objects: usize, iterat
         typed / floor,
         typed_allocs / objects
     );
-    println!("  typed through serde_path_to_error {:>4.2} µs {:>6.2}x", per(traced), traced / floor);
+    println!(
+        "  typed, from_slice             {:>8.2} µs {:>6.2}x  (UTF-8 checked string by string)",
+        per(sliced),
+        sliced / floor
+    );
+    println!(
+        "  typed through serde_path_to_error {:>4.2} µs {:>6.2}x  {:>5} allocations (the client's decode before)",
+        per(traced),
+        traced / floor,
+        traced_allocs / objects
+    );
 }
 
 fn main() {
@@ -108,6 +124,13 @@ fn main() {
     let page =
         json!({ "object": "list", "data": reports, "has_more": true, "url": "/v1/identity/verification_reports" });
 
+    if std::env::var_os("DECODE_PROFILE").is_some() {
+        let bytes = expanded.to_string().into_bytes();
+        for _ in 0..20_000 {
+            black_box(serde_json::from_slice::<IdentityVerificationSession>(&bytes).unwrap());
+        }
+        return;
+    }
     let profile = if cfg!(debug_assertions) { "unoptimized" } else { "optimized" };
     println!("decode and encode, {profile}, median of {RUNS} runs\n");
     compare::<IdentityVerificationSession>("a VerificationSession", session.to_string().as_bytes(), 1, 2_000);

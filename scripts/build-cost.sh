@@ -2,9 +2,13 @@
 # What every user pays: clean builds of a one-call program using this crate, beside the same
 # program on a bare client (reqwest with rustls, tokio, serde_json only), in debug and release.
 # Prints CPU seconds, peak memory, crates compiled and release binary size, and the ratios.
+# Needs GNU time (/usr/bin/time, Debian's `time` package) and python3.
 #
 #   scripts/build-cost.sh            (about 10 minutes on 2 cores; the builds go to target/build-cost)
+#
+# Per-dependency costs: `cargo build --timings` in target/build-cost/{crate,bare}.
 set -euo pipefail
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/target/build-cost"
 rm -rf "$work"
@@ -65,6 +69,10 @@ async fn main() {
 RUST
 cp "$root/Cargo.lock" "$work/crate/Cargo.lock"
 cp "$root/Cargo.lock" "$work/bare/Cargo.lock"
+
+# Download and unpack everything first, so that no build below times the network.
+cargo fetch -q --manifest-path "$work/bare/Cargo.toml"
+cargo fetch -q --manifest-path "$work/crate/Cargo.toml"
 
 python3 - "$work" <<'PY'
 import os, subprocess, sys, time

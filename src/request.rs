@@ -311,7 +311,7 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
     let body = &response.body;
     if (200..300).contains(status) {
         // The fast path; only a body that fails is decoded again to learn where it failed.
-        if let Ok(value) = serde_json::from_slice(body) {
+        if let Ok(value) = crate::de::from_body(body) {
             return Ok(value);
         }
         let mut de = serde_json::Deserializer::from_slice(body);

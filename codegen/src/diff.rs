@@ -7,7 +7,6 @@ use std::fmt::Write;
 use crate::ir::{Api, Field, Operation, Struct, TypeDef, TypeKind, Variant};
 
 /// A unified diff of `old` → `new`, or `None` when they are equal.
-#[cfg(feature = "cli")]
 pub fn unified(old: &str, new: &str, name: &str) -> Option<String> {
     if old == new {
         return None;

@@ -11,6 +11,8 @@
 //! # Ok::<(), stripe_identity_codegen::Error>(())
 //! ```
 
+/// What a spec bump changes, for the CLI's `check` and `diff`: not compiled into build scripts.
+#[cfg(feature = "cli")]
 pub mod diff;
 mod docs;
 mod emit;
