@@ -3175,6 +3175,11 @@ impl From<CreateVerificationSessionType> for UpdateVerificationSessionType {
         Self::from(value.as_str())
     }
 }
+impl From<DocumentOptionsAllowedTypes> for GelatoDocumentReportType {
+    fn from(value: DocumentOptionsAllowedTypes) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl From<DocumentOptionsAllowedTypes> for GelatoReportDocumentOptionsAllowedTypes {
     fn from(value: DocumentOptionsAllowedTypes) -> Self {
         Self::from(value.as_str())
@@ -3207,6 +3212,21 @@ impl From<GelatoDocumentReportStatus> for GelatoPhoneReportStatus {
 }
 impl From<GelatoDocumentReportStatus> for GelatoSelfieReportStatus {
     fn from(value: GelatoDocumentReportStatus) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<GelatoDocumentReportType> for DocumentOptionsAllowedTypes {
+    fn from(value: GelatoDocumentReportType) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<GelatoDocumentReportType> for GelatoReportDocumentOptionsAllowedTypes {
+    fn from(value: GelatoDocumentReportType) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<GelatoDocumentReportType> for GelatoSessionDocumentOptionsAllowedTypes {
+    fn from(value: GelatoDocumentReportType) -> Self {
         Self::from(value.as_str())
     }
 }
@@ -3295,6 +3315,11 @@ impl From<GelatoReportDocumentOptionsAllowedTypes> for DocumentOptionsAllowedTyp
         Self::from(value.as_str())
     }
 }
+impl From<GelatoReportDocumentOptionsAllowedTypes> for GelatoDocumentReportType {
+    fn from(value: GelatoReportDocumentOptionsAllowedTypes) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl From<GelatoReportDocumentOptionsAllowedTypes>
 for GelatoSessionDocumentOptionsAllowedTypes {
     fn from(value: GelatoReportDocumentOptionsAllowedTypes) -> Self {
@@ -3327,6 +3352,11 @@ impl From<GelatoSelfieReportStatus> for GelatoPhoneReportStatus {
     }
 }
 impl From<GelatoSessionDocumentOptionsAllowedTypes> for DocumentOptionsAllowedTypes {
+    fn from(value: GelatoSessionDocumentOptionsAllowedTypes) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<GelatoSessionDocumentOptionsAllowedTypes> for GelatoDocumentReportType {
     fn from(value: GelatoSessionDocumentOptionsAllowedTypes) -> Self {
         Self::from(value.as_str())
     }

@@ -66,10 +66,10 @@ pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
 /// such an enum gets none.
 const MAX_RELATED: usize = 8;
 
-/// `(from, to)` for every pair of related enums: their names end in the same word (`…Type`,
-/// `…Code`) and one's values are among the other's, two at least. A session's `type_` then
-/// feeds a create call's `type_`; nothing is merged. Both are open, so a value the target
-/// does not list travels as its `Unrecognized` and is sent back unchanged.
+/// `(from, to)` for every pair of related enums, two values at least: the same values, or names
+/// that end in the same word (`…Type`, `…Code`) and one's values among the other's. A session's
+/// `type_` then feeds a create call's `type_`; nothing is merged. Both are open, so a value the
+/// target does not list travels as its `Unrecognized` and is sent back unchanged.
 pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
     let enums: Vec<(&str, BTreeSet<&str>)> = types
         .iter()
@@ -80,10 +80,10 @@ pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
         .collect();
     let last_word = |name: &'_ str| name[name.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0)..].to_string();
     let related = |(a, a_values): &(&str, BTreeSet<&str>), (b, b_values): &(&str, BTreeSet<&str>)| {
+        let nested = a_values.is_subset(b_values) || b_values.is_subset(a_values);
         a != b
-            && last_word(a) == last_word(b)
             && a_values.len().min(b_values.len()) >= 2
-            && (a_values.is_subset(b_values) || b_values.is_subset(a_values))
+            && (a_values == b_values || (nested && last_word(a) == last_word(b)))
     };
     let mut out = Vec::new();
     for from in &enums {
