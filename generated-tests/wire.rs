@@ -297,26 +297,3 @@ async fn debug_output_hides_personal_data_and_secrets() {
     assert!(shown.contains("[redacted]"));
     assert!(shown.contains("vs_1MwBkz2eZvKYlo2CfN9n8u7J"), "ids stay visible");
 }
-
-#[tokio::test]
-async fn retries_reuse_the_idempotency_key() {
-    let server = MockStripe::start(vec![Reply::json(503, "{}"), Reply::json(200, session_json())]).await;
-    let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
-    cancel_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    let key = requests[0].header("Idempotency-Key").unwrap();
-    assert_uuid_v4(key);
-    assert_eq!(requests[1].header("Idempotency-Key"), Some(key));
-}
-
-#[tokio::test]
-async fn stripe_should_retry_false_stops_retries() {
-    let reply =
-        Reply::json(503, r#"{"error":{"type":"api_error","message":"down"}}"#).header("Stripe-Should-Retry", "false");
-    let server = MockStripe::start(vec![reply]).await;
-    let client = Client::builder(KEY).base_url(server.url()).build().unwrap();
-    let error = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap_err();
-    assert_eq!(error.status(), Some(503));
-    assert_eq!(server.requests().len(), 1);
-}

@@ -77,6 +77,12 @@ impl<T: Object + DeserializeOwned + Send + 'static> Request<List<T>> {
 }
 
 impl<T: Object + DeserializeOwned + Send + 'static> ListStream<T> {
+    /// The next object, without a futures crate: `while let Some(session) = stream.next().await`.
+    /// The same as `StreamExt::next`.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// Takes in a page; returns what to do next.
     fn accept(&mut self, page: List<T>) -> State<T> {
         let edge = if self.backwards { page.data.first() } else { page.data.last() };

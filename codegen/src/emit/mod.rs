@@ -4,7 +4,10 @@ mod enums;
 mod ids;
 mod operations;
 mod setters;
+mod table;
 mod types;
+
+pub use table::render_table;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -29,6 +32,11 @@ pub fn render(api: &Api, runtime: &str, header: &str) -> Result<String, Error> {
         #(#types)*
         #conversions
     };
+    format_file(tokens, header)
+}
+
+/// Parses tokens as a file and prints it with `header` as `//` comments on top.
+fn format_file(tokens: TokenStream, header: &str) -> Result<String, Error> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::msg(format!("the generator produced invalid Rust: {e}")))?;
     let mut text = String::new();

@@ -1,0 +1,186 @@
+//! Stripe Identity end to end: create a VerificationSession, let the user verify, receive the
+//! signed `identity.verification_session.verified` webhook, read the report, list sessions,
+//! redact.
+//!
+//! Run: `cargo run --example quickstart`. With no key it runs against the fake Stripe
+//! (stripe-identity-fake) on 127.0.0.1: no account, no network. With `STRIPE_SECRET_KEY=sk_test_…`
+//! it runs the same calls against Stripe's test mode and skips what only the fake can simulate
+//! (the user verifying, the webhook reaching this machine), saying so.
+
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use stripe_identity::webhook::{self, Event};
+use stripe_identity::*;
+use stripe_identity_fake::FakeStripe;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+const WEBHOOK_SECRET: &str = "whsec_quickstart";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Against Stripe when a key is set; against the fake otherwise (kept alive until the end).
+    let (client, fake) = match std::env::var("STRIPE_SECRET_KEY") {
+        Ok(key) if !key.is_empty() => {
+            println!("STRIPE_SECRET_KEY is set: running against Stripe's test mode.");
+            (Client::new(key), None)
+        }
+        _ => {
+            let fake = FakeStripe::start().await?;
+            println!("No STRIPE_SECRET_KEY: running against the fake Stripe on {}.", fake.url());
+            (fake.client(), Some(fake))
+        }
+    };
+    println!("Bindings generated for Stripe API {API_VERSION}.\n");
+
+    // A webhook endpoint on this machine; only the fake can reach it.
+    let mut webhooks = None;
+    if let Some(fake) = &fake {
+        let (url, events) = webhook_endpoint().await?;
+        fake.webhook_endpoint(&url, WEBHOOK_SECRET);
+        println!("1. Webhook endpoint listening on {url}");
+        webhooks = Some(events);
+    } else {
+        println!("1. Webhook endpoint: skipped (Stripe cannot reach this machine; use the Stripe CLI's `listen`).");
+    }
+
+    let document = DocumentOptions::new()
+        .allowed_types([DocumentOptionsAllowedTypes::DrivingLicense, DocumentOptionsAllowedTypes::Passport])
+        .require_matching_selfie(true);
+    let params = CreateVerificationSessionParams::new()
+        .type_(CreateVerificationSessionType::Document)
+        .options(SessionOptionsParam::new().document(document))
+        .metadata([("user_id", "42")])
+        .return_url("https://example.com/verified");
+    let session = create_verification_session(&client, &params).await?;
+    println!("2. Created {} (status {}); send the user to its url.", session.id, session.status);
+
+    let Some(fake) = &fake else {
+        println!("3. The user verifying: skipped (happens in Stripe's hosted flow, at the session's url).");
+        return finish_against_stripe(&client, session).await;
+    };
+    fake.verify(&session.id)?;
+    println!("3. The user verified (simulated by the fake: documents and selfie pass).");
+
+    let events = webhooks.as_mut().expect("set up above for the fake");
+    let event = loop {
+        let event =
+            tokio::time::timeout(Duration::from_secs(10), events.recv()).await?.ok_or("the endpoint stopped")?;
+        println!("   webhook received and its signature verified: {} ({})", event.type_, event.id);
+        if event.type_ == EventType::IdentityVerificationSessionVerified {
+            break event;
+        }
+    };
+    println!("4. Handled {} for {}.", event.type_, session.id);
+
+    let expand = RetrieveVerificationSessionParams::new().expand(["last_verification_report"]);
+    let verified = retrieve_verification_session(&client, &session.id, &expand).await?;
+    let report = verified.last_verification_report.as_ref().and_then(Expandable::as_object).ok_or("no report")?;
+    let status = |s: Option<String>| s.unwrap_or_else(|| "not checked".into());
+    println!(
+        "5. Report {} (expanded): document {}, selfie {}; verified outputs are in the session, hidden from Debug:\n   {:?}",
+        report.id,
+        status(report.document.as_ref().map(|d| d.status.to_string())),
+        status(report.selfie.as_ref().map(|s| s.status.to_string())),
+        verified.verified_outputs,
+    );
+
+    // Two more sessions, so the list below has pages to walk.
+    let other = create_verification_session(
+        &client,
+        &CreateVerificationSessionParams::new().type_(CreateVerificationSessionType::IdNumber),
+    )
+    .await?;
+    cancel_verification_session(&client, &other.id, &Default::default()).await?;
+    create_verification_session(
+        &client,
+        &CreateVerificationSessionParams::new().type_(CreateVerificationSessionType::Document),
+    )
+    .await?;
+    list_recent(&client).await?;
+
+    let redacted = redact_verification_session(&client, &session.id, &Default::default()).await?;
+    let after = retrieve_verification_session(&client, &session.id, &Default::default()).await?;
+    println!(
+        "7. Redacted: the answer says {:?}, then {:?}; first name now {:?}, metadata {:?}.",
+        redacted.redaction.map(|r| r.status.to_string()),
+        after.redaction.map(|r| r.status.to_string()),
+        after.verified_outputs.and_then(|o| o.first_name),
+        after.metadata,
+    );
+    fake.flush_webhooks().await;
+    println!("\nDone: {} events recorded by the fake.", fake.events().len());
+    Ok(())
+}
+
+/// The steps that run the same against Stripe: retrieve, list, redact.
+async fn finish_against_stripe(
+    client: &Client,
+    session: IdentityVerificationSession,
+) -> Result<(), Box<dyn std::error::Error>> {
+    println!("4. The verified webhook: skipped (no endpoint Stripe can reach).");
+    let expand = RetrieveVerificationSessionParams::new().expand(["last_verification_report"]);
+    let fetched = retrieve_verification_session(client, &session.id, &expand).await?;
+    println!("5. Retrieved {}: status {}, no report until the user finishes.", fetched.id, fetched.status);
+    list_recent(client).await?;
+    let redacted = redact_verification_session(client, &session.id, &Default::default()).await?;
+    println!("7. Redaction requested: {:?}.", redacted.redaction.map(|r| r.status.to_string()));
+    Ok(())
+}
+
+/// Walks the newest sessions page by page with `.stream()`, stopping after ten.
+async fn list_recent(client: &Client) -> Result<(), Error> {
+    let mut sessions = list_verification_sessions(client, &ListVerificationSessionsParams::new().limit(2)).stream();
+    let mut shown = 0;
+    println!("6. Newest sessions (streamed, pages of 2, fetched as needed):");
+    while let Some(session) = sessions.next().await {
+        let session = session?;
+        println!("   {} {} created {}", session.id, session.status, session.created.seconds());
+        shown += 1;
+        if shown == 10 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A webhook endpoint on 127.0.0.1 that verifies each delivery's signature and passes the
+/// event on; forged deliveries get a 400.
+async fn webhook_endpoint() -> std::io::Result<(String, mpsc::UnboundedReceiver<Event>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks/stripe", listener.local_addr()?);
+    let (sender, events) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let sender = sender.clone();
+            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                let sender = sender.clone();
+                async move {
+                    let signature = request
+                        .headers()
+                        .get("Stripe-Signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let body = request.into_body().collect().await?.to_bytes();
+                    let status = match webhook::construct_event(&body, &signature, WEBHOOK_SECRET) {
+                        Ok(event) => {
+                            let _ = sender.send(event);
+                            200
+                        }
+                        Err(_) => 400,
+                    };
+                    Ok::<_, hyper::Error>(
+                        Response::builder().status(status).body(Full::new(Bytes::new())).expect("a valid response"),
+                    )
+                }
+            });
+            tokio::spawn(hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        }
+    });
+    Ok((url, events))
+}

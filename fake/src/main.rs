@@ -1,0 +1,45 @@
+//! The fake as a standalone server, for curl and other languages' SDKs:
+//! `cargo run -p stripe-identity-fake -- --port 12111`. Stops on Ctrl-C.
+
+use stripe_identity_fake::FakeStripe;
+
+const USAGE: &str = "usage: stripe-identity-fake [--port PORT]   (default 12111; 0 picks a free port)";
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let mut port: u16 = 12111;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--port", Some(value)) => match value.parse() {
+                Ok(value) => port = value,
+                Err(_) => {
+                    eprintln!("error: `{value}` is not a port\n{USAGE}");
+                    return std::process::ExitCode::from(2);
+                }
+            },
+            ("-h" | "--help", _) => {
+                println!("{USAGE}");
+                return std::process::ExitCode::SUCCESS;
+            }
+            _ => {
+                eprintln!("error: unexpected argument `{arg}`\n{USAGE}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    let fake = match FakeStripe::start_on(port).await {
+        Ok(fake) => fake,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{port}: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let url = fake.url();
+    println!("Fake Stripe Identity on {url} (any sk_test_ key; Ctrl-C stops it)");
+    println!("  curl {url}/v1/identity/verification_sessions -u sk_test_123: -d type=document");
+    println!("  curl -X POST {url}/_fake/verification_sessions/VS_ID/verify");
+    println!("  curl -X POST '{url}/_fake/webhook_endpoints?url=http://127.0.0.1:4242/webhook&secret=whsec_test'");
+    let _ = tokio::signal::ctrl_c().await;
+    std::process::ExitCode::SUCCESS
+}

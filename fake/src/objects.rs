@@ -1,0 +1,120 @@
+//! Objects as the spec shapes them: `conform` makes a JSON value hold exactly its shape's fields
+//! (nulls where nullable, nothing the spec does not list), `redact` blanks the fields the spec's
+//! types mark personal, and `expandable` lists what `expand[]` may name.
+
+use serde_json::{Map, Value};
+
+use crate::table::Shape;
+
+/// The value with exactly the fields of `shape`: missing nullable fields become `null`, fields
+/// the spec does not list are left out (so an older spec never sees a newer field).
+pub fn conform(shape: &Shape, value: Value) -> Value {
+    match (shape, value) {
+        (_, Value::Null) => Value::Null,
+        (Shape::Object { fields }, Value::Object(mut given)) => {
+            let mut out = Map::new();
+            for field in fields.iter() {
+                match given.remove(field.name) {
+                    Some(Value::Null) | None if field.nullable => {
+                        out.insert(field.name.to_string(), Value::Null);
+                    }
+                    Some(Value::Null) | None => {}
+                    Some(value) => {
+                        out.insert(field.name.to_string(), conform(field.shape, value));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        (Shape::AnyOf { arms }, value @ Value::Object(_)) => match arms.iter().find(|arm| arm.fields().is_some()) {
+            Some(arm) => conform(arm, value),
+            None => value,
+        },
+        (Shape::Expandable { of } | Shape::Emptyable { of }, value @ Value::Object(_)) => conform(of, value),
+        (Shape::Array { of }, Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|item| conform(of, item)).collect())
+        }
+        (Shape::Map { of }, Value::Object(map)) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, conform(of, v))).collect())
+        }
+        (_, value) => value,
+    }
+}
+
+/// Replaces what the spec's types mark personal: strings become `[redacted]`, maps (metadata)
+/// become empty, other values `null` where the field may be null. Strings for which `keep`
+/// says yes (ids of objects the fake holds) stay.
+pub fn redact(shape: &Shape, value: &mut Value, keep: &dyn Fn(&str) -> bool) {
+    match (shape, value) {
+        (Shape::Array { of }, Value::Array(items)) => items.iter_mut().for_each(|item| redact(of, item, keep)),
+        (shape, Value::Object(map)) => {
+            let Some(fields) = shape.fields() else { return };
+            for field in fields {
+                let Some(value) = map.get_mut(field.name) else { continue };
+                if field.personal {
+                    blank(field.shape, value, field.nullable, keep);
+                } else {
+                    redact(field.shape, value, keep);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn blank(shape: &Shape, value: &mut Value, nullable: bool, keep: &dyn Fn(&str) -> bool) {
+    match value {
+        Value::Null => {}
+        Value::String(s) if keep(s) => {}
+        Value::String(_) => *value = Value::String("[redacted]".to_string()),
+        Value::Array(items) => {
+            let of = match shape {
+                Shape::Array { of } => of,
+                other => other,
+            };
+            items.iter_mut().for_each(|item| blank(of, item, false, keep));
+        }
+        Value::Object(map) if matches!(shape, Shape::Map { .. }) => map.clear(),
+        _ if nullable => *value = Value::Null,
+        Value::Object(map) => map.clear(),
+        _ => {}
+    }
+}
+
+/// The `expand[]` paths a response of this shape accepts: its expandable fields, and
+/// `data.<field>` for a list of objects that have them.
+pub fn expandable(shape: &Shape) -> Vec<String> {
+    match shape {
+        Shape::List { of } => expandable(of).into_iter().map(|path| format!("data.{path}")).collect(),
+        shape => shape
+            .fields()
+            .unwrap_or(&[])
+            .iter()
+            .filter(|f| is_expandable(f.shape))
+            .map(|f| f.name.to_string())
+            .collect(),
+    }
+}
+
+fn is_expandable(shape: &Shape) -> bool {
+    match shape {
+        Shape::Expandable { .. } => true,
+        Shape::AnyOf { arms } => arms.iter().any(|arm| is_expandable(arm)),
+        _ => false,
+    }
+}
+
+/// Replaces the id at `path` (`a` or `data.a`) with what `lookup` returns for it.
+pub fn expand(value: &mut Value, path: &str, lookup: &dyn Fn(&str) -> Option<Value>) {
+    let (head, rest) = path.split_once('.').map_or((path, None), |(h, r)| (h, Some(r)));
+    let Some(target) = value.get_mut(head) else { return };
+    match (rest, target) {
+        (Some(rest), Value::Array(items)) => items.iter_mut().for_each(|item| expand(item, rest, lookup)),
+        (Some(rest), target) => expand(target, rest, lookup),
+        (None, target) => {
+            if let Some(object) = target.as_str().and_then(lookup) {
+                *target = object;
+            }
+        }
+    }
+}

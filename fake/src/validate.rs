@@ -1,0 +1,159 @@
+//! Checks parsed parameters against the spec's shapes and turns them into JSON: an unknown key,
+//! a missing required one, a wrong type or enum value each become Stripe's error with `param`.
+
+use serde_json::{Map, Number, Value};
+
+use crate::error::StripeError;
+use crate::form::Node;
+use crate::table::{Field, Shape};
+
+/// Checks the parameters of one request against its params struct.
+pub fn params(shape: &Shape, given: Vec<(String, Node)>) -> Result<Map<String, Value>, StripeError> {
+    let fields = shape.fields().unwrap_or(&[]);
+    match object(fields, given, None)? {
+        Value::Object(map) => Ok(map),
+        _ => unreachable!("object() returns an object"),
+    }
+}
+
+/// `options` at the top, `options[document]` below it.
+fn child(parent: Option<&str>, name: &str) -> String {
+    match parent {
+        Some(parent) => format!("{parent}[{name}]"),
+        None => name.to_string(),
+    }
+}
+
+fn object(fields: &[Field], given: Vec<(String, Node)>, parent: Option<&str>) -> Result<Value, StripeError> {
+    let mut out = Map::new();
+    for (name, node) in given {
+        let param = child(parent, &name);
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            return Err(StripeError::coded(
+                "parameter_unknown",
+                Some(&param),
+                format!("Received unknown parameter: {param}"),
+            ));
+        };
+        out.insert(name, check(field.shape, node, &param)?);
+    }
+    if let Some(missing) = fields.iter().find(|f| f.required && !out.contains_key(f.name)) {
+        let param = child(parent, missing.name);
+        return Err(StripeError::coded("parameter_missing", Some(&param), format!("Missing required param: {param}.")));
+    }
+    Ok(Value::Object(out))
+}
+
+/// Checks one value against its shape.
+fn check(shape: &Shape, node: Node, param: &str) -> Result<Value, StripeError> {
+    let invalid = |what: String| Err(StripeError::invalid(Some(param), what));
+    match (shape, node) {
+        (Shape::Emptyable { of: _ }, Node::Value(v)) if v.is_empty() => Ok(Value::String(v)),
+        (Shape::Emptyable { of }, node) => check(of, node, param),
+        (Shape::AnyOf { arms }, node) => any_of(arms, node, param),
+        (Shape::Json, node) => Ok(json(node)),
+        (_, Node::Value(v)) if v.is_empty() => Err(StripeError::coded(
+            "parameter_invalid_empty",
+            Some(param),
+            format!("You passed an empty string for '{param}'. We assume empty values are an attempt to unset a parameter; however '{param}' cannot be unset. You should remove '{param}' from your request or supply a non-empty value."),
+        )),
+        (Shape::String, Node::Value(v)) => Ok(Value::String(v)),
+        (Shape::Integer | Shape::Timestamp, Node::Value(v)) => match v.parse::<i64>() {
+            Ok(n) => Ok(Value::from(n)),
+            Err(_) => invalid(format!("Invalid integer: {v}")),
+        },
+        (Shape::Number, Node::Value(v)) => match v.parse::<f64>().ok().and_then(Number::from_f64) {
+            Some(n) => Ok(Value::Number(n)),
+            None => invalid(format!("Invalid decimal: {v}")),
+        },
+        (Shape::Bool, Node::Value(v)) => match v.as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => invalid(format!("Invalid boolean: {v}")),
+        },
+        (Shape::Enum { values }, Node::Value(v)) => {
+            if values.contains(&v.as_str()) {
+                Ok(Value::String(v))
+            } else {
+                invalid(format!("Invalid {param}: must be one of {}", one_of(values)))
+            }
+        }
+        (Shape::Object { fields }, Node::Fields(given)) => object(fields, given, Some(param)),
+        (Shape::Map { of }, Node::Fields(given)) => {
+            let mut out = Map::new();
+            for (key, node) in given {
+                // `metadata[key]=` deletes that key: an empty value is always allowed in a map.
+                let value = match node {
+                    Node::Value(v) if v.is_empty() => Value::String(v),
+                    node => check(of, node, &child(Some(param), &key))?,
+                };
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
+        (Shape::Array { of }, Node::Fields(given)) => array(of, given, param),
+        (Shape::String | Shape::Integer | Shape::Timestamp | Shape::Number | Shape::Bool | Shape::Enum { .. }, _) => {
+            invalid(format!("Invalid {param}: expected a single value, not a hash"))
+        }
+        (Shape::Object { .. } | Shape::Map { .. }, Node::Value(_)) => invalid(format!("Invalid {param}: must be a hash")),
+        (Shape::Array { .. }, Node::Value(_)) => invalid(format!("Invalid array: {param} must be an array")),
+        (Shape::Expandable { .. } | Shape::List { .. }, _) => invalid(format!("{param} cannot be sent")),
+    }
+}
+
+/// `a[]=x&a[]=y` or `a[0]=x&a[1]=y` (indices in any order, but not mixed with `[]`).
+fn array(of: &Shape, given: Vec<(String, Node)>, param: &str) -> Result<Value, StripeError> {
+    let appended = given.iter().all(|(key, _)| key.is_empty());
+    let mut items: Vec<(usize, Node)> = Vec::with_capacity(given.len());
+    for (position, (key, node)) in given.into_iter().enumerate() {
+        let index = if appended {
+            position
+        } else {
+            key.parse::<usize>().map_err(|_| {
+                StripeError::invalid(Some(param), format!("Invalid array: {param}[{key}] is not an index"))
+            })?
+        };
+        items.push((index, node));
+    }
+    items.sort_by_key(|(index, _)| *index);
+    let mut out = Vec::with_capacity(items.len());
+    for (index, node) in items {
+        out.push(check(of, node, &format!("{param}[{index}]"))?);
+    }
+    Ok(Value::Array(out))
+}
+
+/// The first arm that accepts the value; otherwise the error of the arm closest to fitting
+/// (one that got past the value's kind, such as an unknown key inside a range object).
+fn any_of(arms: &[&Shape], node: Node, param: &str) -> Result<Value, StripeError> {
+    let mut errors = Vec::new();
+    for arm in arms {
+        match check(arm, node.clone(), param) {
+            Ok(value) => return Ok(value),
+            Err(error) => errors.push(error),
+        }
+    }
+    let specific = errors.iter().position(|e| e.code.is_some() || e.param.as_deref() != Some(param));
+    Err(match specific {
+        Some(i) => errors.swap_remove(i),
+        None => StripeError::invalid(Some(param), format!("Invalid {param}")),
+    })
+}
+
+/// A node as JSON, for parameters the spec leaves open.
+fn json(node: Node) -> Value {
+    match node {
+        Node::Value(v) => Value::String(v),
+        Node::Fields(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, json(v))).collect()),
+    }
+}
+
+/// `a, b, or c`.
+fn one_of(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, second] => format!("{first} or {second}"),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
