@@ -25,9 +25,13 @@ const WEBHOOK_SECRET: &str = "whsec_quickstart";
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Against Stripe when a key is set; against the fake otherwise (kept alive until the end).
     let (client, fake) = match std::env::var("STRIPE_SECRET_KEY") {
-        Ok(key) if !key.is_empty() => {
+        Ok(key) if key.starts_with("sk_test_") || key.starts_with("rk_test_") => {
             println!("STRIPE_SECRET_KEY is set: running against Stripe's test mode.");
             (Client::new(key), None)
+        }
+        // The quickstart creates and redacts sessions: never with a live key (nor echo it).
+        Ok(key) if !key.is_empty() => {
+            return Err("STRIPE_SECRET_KEY must be a test-mode key (sk_test_… or rk_test_…)".into())
         }
         _ => {
             let fake = FakeStripe::start().await?;

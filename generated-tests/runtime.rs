@@ -34,7 +34,7 @@ fn ids(sessions: &[IdentityVerificationSession]) -> Vec<String> {
     sessions.iter().map(|s| s.id.to_string()).collect()
 }
 
-// --- Per-call options ------------------------------------------------------------------------
+// --- Wire details ------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn a_post_without_parameters_sends_content_length_zero() {

@@ -36,6 +36,25 @@ async fn a_retried_post_reuses_its_idempotency_key_and_creates_one_session() {
 }
 
 #[tokio::test]
+async fn a_post_whose_answer_was_lost_is_retried_as_a_replay_not_a_second_session() {
+    let fake = FakeStripe::start().await.unwrap();
+    fake.inject(Fault::DropResponse, 1);
+    let (session, meta) = create_verification_session(&fake.client(), &document()).with_meta().await.unwrap();
+    assert!(meta.idempotent_replayed, "the retry got the first attempt's saved answer");
+    assert_eq!(sessions(&fake).await, 1, "Stripe did the work once");
+    assert_eq!(fake.events().len(), 1);
+    assert_eq!(fake.events()[0].request.as_ref().unwrap().idempotency_key, meta.idempotency_key);
+    let fetched = retrieve_verification_session(&fake.client(), &session.id, &Default::default()).await.unwrap();
+    assert_eq!(fetched, session);
+
+    fake.inject(Fault::DropResponse, 1);
+    let client = Client::builder(TEST_KEY).base_url(fake.url()).max_retries(0).build().unwrap();
+    let error = create_verification_session(&client, &document()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)) && error.is_retryable(), "{error:?}");
+    assert_eq!(sessions(&fake).await, 2, "without a retry the caller cannot know the session exists");
+}
+
+#[tokio::test]
 async fn an_idempotency_key_applies_to_its_call_only_and_a_replay_says_so() {
     let fake = FakeStripe::start().await.unwrap();
     let client = fake.client();

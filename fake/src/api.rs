@@ -5,9 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::error::StripeError;
 use crate::list;
-use crate::objects;
 use crate::state::{Cause, State};
 use crate::table::Operation;
+use crate::{objects, sensitive};
 
 /// The operations the fake implements.
 pub const IMPLEMENTED: [&str; 8] = [
@@ -38,14 +38,15 @@ pub fn handle(state: &mut State, call: Call) -> Result<Value, StripeError> {
         Some(Value::Array(paths)) => paths.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
     };
-    let allowed = objects::expandable(call.operation.response);
-    if let Some(path) = expand.iter().find(|path| !allowed.contains(path)) {
+    let response = call.operation.response;
+    if let Some(path) = expand.iter().find(|path| !objects::can_expand(response, path)) {
         return Err(StripeError::invalid(Some("expand"), format!("This property cannot be expanded ({path}).")));
     }
     let mut object = dispatch(state, call)?;
     for path in &expand {
         objects::expand(&mut object, path, &|id| state.get(id).cloned());
     }
+    sensitive::hide_unexpanded(&mut object, "", &expand);
     Ok(object)
 }
 

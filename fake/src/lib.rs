@@ -24,9 +24,12 @@ mod auth;
 mod error;
 mod form;
 mod helpers;
+mod idempotency;
 mod lifecycle;
 mod list;
 mod objects;
+mod reports;
+mod sensitive;
 mod server;
 mod state;
 mod table;
@@ -59,8 +62,11 @@ pub const TEST_KEY: &str = "sk_test_fake";
 pub enum Fault {
     /// Answer with this status and Stripe's error JSON, with `Stripe-Should-Retry` when set.
     Status { status: u16, should_retry: Option<bool> },
-    /// Read the request, then drop the connection without answering.
+    /// Read the request, then drop the connection without answering (nothing was done).
     Reset,
+    /// Handle the request, then drop the connection without answering: the work is done and
+    /// the client never hears of it (what idempotency keys are for).
+    DropResponse,
     /// Wait this long, then answer normally.
     Delay(Duration),
 }
@@ -72,8 +78,9 @@ impl Fault {
     }
 }
 
-/// One request as the fake received it (the `Authorization` header left out).
-#[derive(Clone, Debug)]
+/// One request as the fake received it (the `Authorization` header left out). Redacting a
+/// session replaces the parameter values of the requests that made or changed it.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Recorded {
     pub method: String,
@@ -83,9 +90,43 @@ pub struct Recorded {
     pub body: String,
     /// The `operationId` of the spec operation it was routed to, if any.
     pub operation: Option<&'static str>,
+    /// The id of the object its answer was about.
+    subject: Option<String>,
+}
+
+/// Method, path, operation and parameter names: values (personal data) are left out.
+impl std::fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (path, query) = self.target.split_once('?').unwrap_or((&self.target, ""));
+        let names = |text: &str| -> Vec<String> { form::fingerprint(text).into_iter().map(|(name, _)| name).collect() };
+        f.debug_struct("Recorded")
+            .field("method", &self.method)
+            .field("path", &path)
+            .field("operation", &self.operation)
+            .field("query_params", &names(query))
+            .field("body_params", &names(&self.body))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Recorded {
+    /// Every parameter value, in the query and the body, becomes `[redacted]`.
+    fn redact_values(&mut self) {
+        let redact = |text: &str| -> String {
+            text.split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) => format!("{name}=%5Bredacted%5D"),
+                    None => pair.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        if let Some((path, query)) = self.target.split_once('?') {
+            self.target = format!("{path}?{}", redact(query));
+        }
+        self.body = redact(&self.body);
+    }
+
     /// The value of a header (names compare case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -142,7 +183,8 @@ impl FakeStripe {
         let base_url = format!("http://{}", listener.local_addr()?);
         let (jobs, queue) = mpsc::unbounded_channel();
         let deliveries = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::new(Shared { state: Mutex::default(), base_url, jobs, deliveries: deliveries.clone() });
+        let shared =
+            Arc::new(Shared { state: Mutex::new(State::new()), base_url, jobs, deliveries: deliveries.clone() });
         let webhooks = tokio::spawn(webhooks::run(queue, deliveries));
         let server = tokio::spawn(accept(listener, shared.clone()));
         Ok(FakeStripe { shared, server, webhooks })
@@ -182,7 +224,10 @@ impl FakeStripe {
         &self,
         change: impl FnOnce(&mut State) -> Result<serde_json::Value, StripeError>,
     ) -> Result<IdentityVerificationSession, StripeError> {
-        let session = change(&mut self.shared.lock());
+        let session = change(&mut self.shared.lock()).map(|mut session| {
+            sensitive::hide_unexpanded(&mut session, "", &[]);
+            session
+        });
         self.shared.deliver_outbox();
         serde_json::from_value(session?).map_err(|e| StripeError {
             status: 500,
@@ -198,10 +243,18 @@ impl FakeStripe {
         self.shared.lock().endpoints.push(Endpoint { url: url.into(), secret: secret.into() });
     }
 
-    /// Every event so far, oldest first.
+    /// Every event so far, oldest first, decoded by the client crate.
+    ///
+    /// # Panics
+    /// If an event does not decode: that is a bug of the fake, and a test should say so.
     pub fn events(&self) -> Vec<stripe_identity::webhook::Event> {
         let events = self.shared.lock().events.clone();
-        events.into_iter().filter_map(|event| serde_json::from_value(event).ok()).collect()
+        events
+            .into_iter()
+            .map(|event| {
+                serde_json::from_value(event).expect("the fake's events decode as stripe_identity::webhook::Event")
+            })
+            .collect()
     }
 
     /// Every event so far as JSON, oldest first, exactly as delivered.
@@ -233,7 +286,8 @@ impl FakeStripe {
         self.shared.lock().requests.clone()
     }
 
-    /// Moves the fake's clock (objects' `created`, events) forward by `seconds`.
+    /// Moves the fake's clock (objects' `created`, events) forward by `seconds`. The clock
+    /// starts at the fake's start time and stands still otherwise, so `created` is exact.
     pub fn advance_clock(&self, seconds: i64) {
         self.shared.lock().clock_offset += seconds;
     }
@@ -256,7 +310,11 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors, say: wait instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
                 let shared = shared.clone();
                 connections.spawn(async move {
                     let service = service_fn(move |request| server::serve(shared.clone(), request));

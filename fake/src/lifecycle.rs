@@ -6,23 +6,10 @@ use serde_json::{json, Map, Value};
 
 use crate::error::StripeError;
 use crate::objects;
+use crate::reports::{verified_outputs, REPORT};
 use crate::state::{report_shape, session_shape, Cause, State};
 
 const SESSION: &str = "identity.verification_session";
-const REPORT: &str = "identity.verification_report";
-
-/// The test person every verification finds (Stripe's test data).
-fn person() -> Value {
-    json!({
-        "first_name": "Jenny",
-        "last_name": "Rosen",
-        "dob": { "day": 1, "month": 1, "year": 1901 },
-        "address": {
-            "line1": "1234 Main St.", "line2": null, "city": "San Francisco", "state": "CA",
-            "postal_code": "94111", "country": "US"
-        },
-    })
-}
 
 fn status(session: &Value) -> &str {
     session["status"].as_str().unwrap_or_default()
@@ -111,10 +98,12 @@ impl State {
         self.transition(session, "canceled", |_| {}, cause)
     }
 
-    /// `POST …/redact`: answers with `redaction.status: processing`; the stored session (and its
-    /// reports) are then redacted, and the `redacted` event recorded.
+    /// `POST …/redact`: the session (canceled first if it still needed input, as Stripe does),
+    /// its reports, the events about it, the requests that made or changed it and their saved
+    /// idempotent answers lose their personal data; the answer says `redaction.status:
+    /// processing`, the stored session `redacted`, and the `redacted` event is recorded.
     pub fn redact_session(&mut self, id: &str, cause: &Cause) -> Result<Value, StripeError> {
-        let session = self.session(id)?;
+        let mut session = self.session(id)?;
         if redacted(&session) {
             return Ok(session);
         }
@@ -125,11 +114,11 @@ impl State {
                 "A VerificationSession with status `processing` cannot be redacted.".to_string(),
             ));
         }
-        let mut answer = session.clone();
-        answer["redaction"] = json!({ "status": "processing" });
-        let mut stored = session;
-        self.redact_object(&mut stored, session_shape());
-        stored["redaction"] = json!({ "status": "redacted" });
+        if status(&session) == "requires_input" {
+            session = self.transition(session, "canceled", |_| {}, cause)?;
+        }
+        self.redact_object(&mut session, session_shape());
+        session["redaction"] = json!({ "status": "redacted" });
         let reports: Vec<String> = self
             .newest_first(REPORT)
             .into_iter()
@@ -140,9 +129,33 @@ impl State {
             self.redact_object(&mut report, report_shape());
             self.replace(report_shape(), report);
         }
-        let stored = self.replace(session_shape(), stored);
+        self.redact_traces(id);
+        let stored = self.replace(session_shape(), session);
         self.emit("identity.verification_session.redacted", &stored, None, cause);
+        let mut answer = stored;
+        answer["redaction"] = json!({ "status": "processing" });
         Ok(answer)
+    }
+
+    /// What else holds the session's personal data: its events, the saved answers of
+    /// idempotent requests about it, and the request log's parameter values.
+    fn redact_traces(&mut self, id: &str) {
+        let mut events = std::mem::take(&mut self.events);
+        for event in events.iter_mut().filter(|e| e["data"]["object"]["id"] == id) {
+            self.redact_object(&mut event["data"]["object"], session_shape());
+            if let Some(previous) = event["data"].get_mut("previous_attributes") {
+                self.redact_object(previous, session_shape());
+            }
+        }
+        self.events = events;
+        let mut saved = std::mem::take(&mut self.idempotency);
+        for answer in saved.values_mut().filter(|s| s.body["id"] == id) {
+            self.redact_object(&mut answer.body, session_shape());
+        }
+        self.idempotency = saved;
+        for request in self.requests.iter_mut().filter(|r| r.subject.as_deref() == Some(id)) {
+            request.redact_values();
+        }
     }
 
     fn redact_object(&self, object: &mut Value, shape: &crate::table::Shape) {
@@ -185,8 +198,11 @@ impl State {
         if !codes.unwrap_or(&[]).contains(&code) {
             return Err(StripeError::invalid(Some("code"), format!("`{code}` is not a last_error code of this spec")));
         }
-        let session = self.session(id)?;
+        let mut session = self.session(id)?;
         self.expect_status(&session, &["requires_input", "processing"], "fail")?;
+        if status(&session) == "requires_input" {
+            session = self.process(id)?;
+        }
         let report = self.create_report(&session, Some(code));
         let reason = format!("The verification failed: {}.", code.replace('_', " "));
         self.transition(
@@ -231,95 +247,6 @@ impl State {
         self.emit(&format!("identity.verification_session.{to}"), &session, Some(previous), cause);
         Ok(session)
     }
-
-    /// A report whose checks follow the session's type and options; with `failed`, the check
-    /// that code belongs to (by its prefix: `document_`, `selfie_`, …) is unverified.
-    fn create_report(&mut self, session: &Value, failed: Option<&str>) -> Value {
-        let options = &session["options"];
-        let kind = session["type"].as_str().unwrap_or("document");
-        let mut checks: Vec<&str> = Vec::new();
-        if kind != "id_number" {
-            checks.push("document");
-        }
-        if kind == "id_number" || options["document"]["require_id_number"] == true {
-            checks.push("id_number");
-        }
-        if options["document"]["require_matching_selfie"] == true {
-            checks.push("selfie");
-        }
-        for contact in ["email", "phone"] {
-            if options[contact]["require_verification"] == true {
-                checks.push(contact);
-            }
-        }
-        let id = self.id("vr");
-        let mut report = json!({
-            "id": id,
-            "object": REPORT,
-            "client_reference_id": session["client_reference_id"],
-            "created": self.now(),
-            "livemode": false,
-            "options": options,
-            "type": kind,
-            "verification_flow": session["verification_flow"],
-            "verification_session": session["id"],
-        });
-        for check in checks {
-            let failed_here = failed.filter(|code| code.starts_with(&format!("{check}_")));
-            report[check] = self.check(check, session, failed_here);
-        }
-        self.insert(REPORT, report_shape(), report)
-    }
-
-    /// One check of a report: what the document (or the number, the selfie…) showed.
-    fn check(&mut self, check: &str, session: &Value, failed: Option<&str>) -> Value {
-        let person = person();
-        let mut value = match check {
-            "document" => {
-                let allowed = &session["options"]["document"]["allowed_types"];
-                let kind = allowed.get(0).cloned().unwrap_or(json!("driving_license"));
-                let mut document = person.clone();
-                document["type"] = kind;
-                document["issuing_country"] = json!("US");
-                document["number"] = json!("D1234567");
-                document["expiration_date"] = json!({ "day": 1, "month": 1, "year": 2035 });
-                document["issued_date"] = json!({ "day": 1, "month": 1, "year": 2025 });
-                document["files"] = json!([self.id("file"), self.id("file")]);
-                document
-            }
-            "id_number" => json!({
-                "first_name": person["first_name"], "last_name": person["last_name"], "dob": person["dob"],
-                "id_number_type": "us_ssn", "id_number": null,
-            }),
-            "selfie" => json!({ "document": self.id("file"), "selfie": self.id("file") }),
-            contact => json!({ contact: session["provided_details"][contact] }),
-        };
-        value["status"] = json!("verified");
-        value["error"] = Value::Null;
-        if let Some(code) = failed {
-            let codes =
-                report_shape().field(check).and_then(|f| f.shape.field("error")).and_then(|f| f.shape.field("code"));
-            let known = codes.and_then(|f| f.shape.enum_values()).unwrap_or(&[]).contains(&code);
-            value["status"] = json!("unverified");
-            value["error"] = json!({ "code": if known { json!(code) } else { Value::Null }, "reason": format!("The {check} check failed.") });
-        }
-        value
-    }
-}
-
-/// What a verified session reports about the person: the first check's findings, the contact
-/// details the user provided.
-fn verified_outputs(session: &Value, report: &Value) -> Value {
-    let found = if report["document"].is_object() { &report["document"] } else { &report["id_number"] };
-    json!({
-        "first_name": found["first_name"],
-        "last_name": found["last_name"],
-        "dob": found["dob"],
-        "address": found["address"],
-        "id_number_type": report["id_number"]["id_number_type"],
-        "email": session["provided_details"]["email"],
-        "phone": session["provided_details"]["phone"],
-    })
 }
 
 /// Applies parameters to an object: `metadata` merges key by key (`""` deletes a key, and a

@@ -1,6 +1,8 @@
 //! The fake as a standalone server, for curl and other languages' SDKs:
 //! `cargo run -p stripe-identity-fake -- --port 12111`. Stops on Ctrl-C.
 
+use std::io::Write;
+
 use stripe_identity_fake::FakeStripe;
 
 const USAGE: &str = "usage: stripe-identity-fake [--port PORT]   (default 12111; 0 picks a free port)";
@@ -22,6 +24,10 @@ async fn main() -> std::process::ExitCode {
                 println!("{USAGE}");
                 return std::process::ExitCode::SUCCESS;
             }
+            ("--port", None) => {
+                eprintln!("error: --port needs a value\n{USAGE}");
+                return std::process::ExitCode::from(2);
+            }
             _ => {
                 eprintln!("error: unexpected argument `{arg}`\n{USAGE}");
                 return std::process::ExitCode::from(2);
@@ -36,10 +42,14 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let url = fake.url();
-    println!("Fake Stripe Identity on {url} (any sk_test_ key; Ctrl-C stops it)");
-    println!("  curl {url}/v1/identity/verification_sessions -u sk_test_123: -d type=document");
-    println!("  curl -X POST {url}/_fake/verification_sessions/VS_ID/verify");
-    println!("  curl -X POST '{url}/_fake/webhook_endpoints?url=http://127.0.0.1:4242/webhook&secret=whsec_test'");
+    // A closed stdout (a parent that stopped reading) must not stop the server.
+    let _ = writeln!(
+        std::io::stdout(),
+        "Fake Stripe Identity on {url} (any sk_test_ key; Ctrl-C stops it)\n  \
+         curl {url}/v1/identity/verification_sessions -u sk_test_123: -d type=document\n  \
+         curl -X POST {url}/_fake/verification_sessions/VS_ID/verify\n  \
+         curl -X POST '{url}/_fake/webhook_endpoints?url=http://127.0.0.1:4242/webhook&secret=whsec_test'"
+    );
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS
 }

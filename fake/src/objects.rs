@@ -1,6 +1,6 @@
 //! Objects as the spec shapes them: `conform` makes a JSON value hold exactly its shape's fields
 //! (nulls where nullable, nothing the spec does not list), `redact` blanks the fields the spec's
-//! types mark personal, and `expandable` lists what `expand[]` may name.
+//! types mark personal, `can_expand` says what `expand[]` may name and `expand` follows it.
 
 use serde_json::{Map, Value};
 
@@ -81,19 +81,25 @@ fn blank(shape: &Shape, value: &mut Value, nullable: bool, keep: &dyn Fn(&str) -
     }
 }
 
-/// The `expand[]` paths a response of this shape accepts: its expandable fields, and
-/// `data.<field>` for a list of objects that have them.
-pub fn expandable(shape: &Shape) -> Vec<String> {
-    match shape {
-        Shape::List { of } => expandable(of).into_iter().map(|path| format!("data.{path}")).collect(),
-        shape => shape
-            .fields()
-            .unwrap_or(&[])
-            .iter()
-            .filter(|f| is_expandable(f.shape))
-            .map(|f| f.name.to_string())
-            .collect(),
+/// Whether `expand[]` may name `path` in a response of this shape: each segment a field (or
+/// `data` of a list), at most four deep as at Stripe, ending on an id-or-object, an object, or
+/// one of Stripe's sensitive results.
+pub fn can_expand(shape: &Shape, path: &str) -> bool {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.len() > 4 {
+        return false;
     }
+    let mut shape = shape;
+    for segment in &segments {
+        shape = match (shape, *segment) {
+            (Shape::List { of }, "data") => of,
+            (shape, name) => match shape.field(name) {
+                Some(field) => field.shape,
+                None => return false,
+            },
+        };
+    }
+    is_expandable(shape) || shape.fields().is_some() || crate::sensitive::is_sensitive(path.trim_start_matches("data."))
 }
 
 fn is_expandable(shape: &Shape) -> bool {
@@ -104,17 +110,17 @@ fn is_expandable(shape: &Shape) -> bool {
     }
 }
 
-/// Replaces the id at `path` (`a` or `data.a`) with what `lookup` returns for it.
+/// Follows `path` (`a`, `data.a`, `a.b.c`), replacing each id on the way with what `lookup`
+/// returns for it.
 pub fn expand(value: &mut Value, path: &str, lookup: &dyn Fn(&str) -> Option<Value>) {
     let (head, rest) = path.split_once('.').map_or((path, None), |(h, r)| (h, Some(r)));
     let Some(target) = value.get_mut(head) else { return };
+    if let Some(object) = target.as_str().and_then(lookup) {
+        *target = object;
+    }
     match (rest, target) {
         (Some(rest), Value::Array(items)) => items.iter_mut().for_each(|item| expand(item, rest, lookup)),
         (Some(rest), target) => expand(target, rest, lookup),
-        (None, target) => {
-            if let Some(object) = target.as_str().and_then(lookup) {
-                *target = object;
-            }
-        }
+        (None, _) => {}
     }
 }

@@ -8,11 +8,12 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::api::{self, Call};
 use crate::error::StripeError;
-use crate::state::{Cause, Saved};
+use crate::idempotency::{self, Saved};
+use crate::state::Cause;
 use crate::table::{self, Operation};
 use crate::{auth, form, helpers, validate, Fault, Recorded, Shared};
 
@@ -39,8 +40,12 @@ pub struct Received {
     pub path: String,
     pub query: String,
     pub body: String,
+    /// Whether the body was valid UTF-8 (it is kept lossily for the log either way).
+    pub body_is_utf8: bool,
     pub authorization: Option<String>,
     pub idempotency_key: Option<String>,
+    /// `Stripe-Account`: idempotency keys are scoped per account.
+    pub account: Option<String>,
 }
 
 /// Serves one request. An `Err` makes hyper drop the connection (the `Reset` fault).
@@ -53,8 +58,10 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or_default().to_string(),
         body: String::from_utf8_lossy(&body).into_owned(),
+        body_is_utf8: std::str::from_utf8(&body).is_ok(),
         authorization: header("authorization"),
         idempotency_key: header("idempotency-key"),
+        account: header("stripe-account"),
     };
     let recorded = Recorded {
         method: incoming.method.clone(),
@@ -67,22 +74,30 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
             .collect(),
         body: incoming.body.clone(),
         operation: route(&incoming.method, &incoming.path).map(|(op, _)| op.id),
+        subject: None,
     };
-    let (fault, request_id) = {
+    let (fault, request_id, index) = {
         let mut state = shared.lock();
         state.requests.push(recorded);
-        (state.faults.pop_front(), state.id("req"))
+        (state.faults.pop_front(), state.id("req"), state.requests.len() - 1)
     };
+    let dropped = || std::io::Error::from(std::io::ErrorKind::ConnectionReset);
     let answer = match fault {
-        Some(Fault::Reset) => return Err(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+        Some(Fault::Reset) => return Err(dropped()),
         Some(Fault::Status { status, should_retry }) => injected(status, should_retry, &request_id),
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
             answer(&shared, &incoming, &request_id)
         }
-        None => answer(&shared, &incoming, &request_id),
+        Some(Fault::DropResponse) | None => answer(&shared, &incoming, &request_id),
     };
+    if let Some(subject) = answer.body["id"].as_str() {
+        shared.lock().requests[index].subject = Some(subject.to_string());
+    }
     shared.deliver_outbox();
+    if fault == Some(Fault::DropResponse) {
+        return Err(dropped());
+    }
     Ok(response(answer, &request_id))
 }
 
@@ -126,72 +141,66 @@ fn answer(shared: &Shared, incoming: &Received, request_id: &str) -> Answer {
         let error = StripeError { status: 404, ..StripeError::coded("resource_missing", None, message) };
         return Answer::error(&error, request_id);
     };
-    let params_text = match (incoming.query.is_empty(), incoming.body.is_empty(), operation.method) {
+    let params = match params(operation, incoming) {
+        Ok(params) => params,
+        Err(error) => return Answer::error(&error, request_id),
+    };
+    let key = incoming.idempotency_key.clone().filter(|_| operation.method == "POST");
+    let scoped = key.clone().map(|key| (incoming.account.clone().unwrap_or_default(), key));
+    let fingerprint = Value::Object(params.clone());
+    // One lock from the key's lookup to its saving: two requests with one key never both run.
+    let mut state = shared.lock();
+    if let Some(key) = &scoped {
+        if let Some(replayed) =
+            idempotency::replay(&state, key, &incoming.method, &incoming.path, &fingerprint, request_id)
+        {
+            return replayed;
+        }
+    }
+    let cause = Cause { request_id: Some(request_id.to_string()), idempotency_key: key };
+    let call = Call { operation, path_params, params, base_url: &shared.base_url, cause };
+    let answer = match api::handle(&mut state, call) {
+        Ok(body) => Answer::ok(body),
+        Err(error) => Answer::error(&error, request_id),
+    };
+    match scoped {
+        Some(key) => {
+            let saved = Saved {
+                method: incoming.method.clone(),
+                path: incoming.path.clone(),
+                params: fingerprint,
+                status: 0,
+                body: Value::Null,
+                request_id: request_id.to_string(),
+            };
+            idempotency::save(&mut state, key, saved, answer)
+        }
+        None => answer,
+    }
+}
+
+/// The request's parameters (the query of a GET, the body and any query of a POST), checked
+/// against the operation's params struct.
+fn params(operation: &Operation, incoming: &Received) -> Result<Map<String, Value>, StripeError> {
+    if !incoming.body_is_utf8 {
+        return Err(StripeError::invalid(None, "The request body must be UTF-8 form data.".to_string()));
+    }
+    let text = match (incoming.query.is_empty(), incoming.body.is_empty(), operation.method) {
         (_, _, "GET" | "DELETE") => incoming.query.clone(),
         (true, _, _) => incoming.body.clone(),
         (false, true, _) => incoming.query.clone(),
         (false, false, _) => format!("{}&{}", incoming.query, incoming.body),
     };
-    let key = incoming.idempotency_key.clone().filter(|_| operation.method == "POST");
-    let fingerprint = form::fingerprint(&params_text);
-    if let Some(key) = &key {
-        if let Some(saved) = shared.lock().idempotency.get(key) {
-            return replay(saved, key, incoming, &fingerprint, request_id);
-        }
-    }
+    let given = form::parse(&text)?;
     let shape = if operation.method == "POST" { operation.body } else { operation.query };
-    let params = form::parse(&params_text).and_then(|given| match shape {
+    match shape {
         Some(shape) => validate::params(shape, given),
-        None if given.is_empty() => Ok(Default::default()),
+        None if given.is_empty() => Ok(Map::new()),
         None => Err(StripeError::coded(
             "parameter_unknown",
             Some(&given[0].0),
             format!("Received unknown parameter: {}", given[0].0),
         )),
-    });
-    let params = match params {
-        Ok(params) => params,
-        Err(error) => return Answer::error(&error, request_id),
-    };
-    let cause = Cause { request_id: Some(request_id.to_string()), idempotency_key: key.clone() };
-    let call = Call { operation, path_params, params, base_url: &shared.base_url, cause };
-    let mut state = shared.lock();
-    let answer = match api::handle(&mut state, call) {
-        Ok(body) => Answer::ok(body),
-        Err(error) => Answer::error(&error, request_id),
-    };
-    if let Some(key) = key.filter(|_| answer.status < 500) {
-        let saved = Saved {
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            params: fingerprint,
-            status: answer.status,
-            body: answer.body.clone(),
-            request_id: request_id.to_string(),
-        };
-        state.idempotency.insert(key.clone(), saved);
-        return Answer { headers: vec![("Idempotency-Key", key)], ..answer };
-    }
-    answer
-}
-
-/// A second request with a saved key: the first answer again, or Stripe's `idempotency_error`.
-fn replay(saved: &Saved, key: &str, incoming: &Received, fingerprint: &[(String, String)], request_id: &str) -> Answer {
-    if saved.method != incoming.method || saved.path != incoming.path || saved.params != fingerprint {
-        let error = StripeError {
-            kind: "idempotency_error",
-            ..StripeError::invalid(None, format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."))
-        };
-        return Answer::error(&error, request_id);
-    }
-    Answer {
-        status: saved.status,
-        body: saved.body.clone(),
-        headers: vec![
-            ("Idempotent-Replayed", "true".to_string()),
-            ("Original-Request", saved.request_id.clone()),
-            ("Idempotency-Key", key.to_string()),
-        ],
     }
 }
 
@@ -209,7 +218,7 @@ pub fn route(method: &str, path: &str) -> Option<(&'static Operation, Vec<String
                 if got.is_empty() {
                     return None;
                 }
-                values.push(percent_decode_str(got).decode_utf8_lossy().into_owned());
+                values.push(percent_decode_str(got).decode_utf8().ok()?.into_owned());
             } else if want != got {
                 return None;
             }

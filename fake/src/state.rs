@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
+use crate::idempotency::{Saved, Scoped};
 use crate::objects;
 use crate::table::{self, Shape};
 use crate::{Fault, Recorded};
@@ -32,17 +33,6 @@ pub struct Endpoint {
     pub secret: String,
 }
 
-/// A reply kept for an idempotency key.
-#[derive(Clone, Debug)]
-pub struct Saved {
-    pub method: String,
-    pub path: String,
-    pub params: Vec<(String, String)>,
-    pub status: u16,
-    pub body: Value,
-    pub request_id: String,
-}
-
 /// Who caused a change: the API request (its id and idempotency key), or a test helper.
 #[derive(Clone, Debug, Default)]
 pub struct Cause {
@@ -52,8 +42,10 @@ pub struct Cause {
 
 #[derive(Default)]
 pub struct State {
-    /// Seconds added to the system clock (`FakeStripe::advance_clock`).
+    /// The clock stands still at the fake's start time plus this (`FakeStripe::advance_clock`),
+    /// so `created` values and ranges are exact in tests.
     pub clock_offset: i64,
+    started: i64,
     /// The last number used, per id prefix.
     next_id: HashMap<String, u64>,
     objects: HashMap<String, Value>,
@@ -62,17 +54,22 @@ pub struct State {
     pub events: Vec<Value>,
     /// Events not yet handed to the webhook worker.
     pub outbox: Vec<Value>,
-    pub idempotency: HashMap<String, Saved>,
+    pub idempotency: HashMap<Scoped, Saved>,
     pub endpoints: Vec<Endpoint>,
     pub faults: VecDeque<Fault>,
     pub requests: Vec<Recorded>,
 }
 
 impl State {
-    /// The fake's clock, in seconds since the epoch.
+    /// A fresh state whose clock starts now.
+    pub fn new() -> State {
+        let started = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
+        State { started, ..State::default() }
+    }
+
+    /// The fake's clock, in seconds since the epoch: it moves only when told.
     pub fn now(&self) -> i64 {
-        let real = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
-        real + self.clock_offset
+        self.started + self.clock_offset
     }
 
     /// A fresh id with Stripe's prefix: `vs_fake00000000000000000001`.
@@ -116,6 +113,8 @@ impl State {
     /// Records an event about `object` and queues it for delivery.
     pub fn emit(&mut self, type_: &str, object: &Value, previous: Option<Value>, cause: &Cause) {
         let id = self.id("evt");
+        let mut object = object.clone();
+        crate::sensitive::hide_unexpanded(&mut object, "", &[]);
         let mut data = json!({ "object": object });
         if let Some(previous) = previous {
             data["previous_attributes"] = previous;

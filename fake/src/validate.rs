@@ -52,6 +52,8 @@ fn check(shape: &Shape, node: Node, param: &str) -> Result<Value, StripeError> {
         (Shape::Emptyable { of }, node) => check(of, node, param),
         (Shape::AnyOf { arms }, node) => any_of(arms, node, param),
         (Shape::Json, node) => Ok(json(node)),
+        // `metadata=` clears every key, as Stripe allows for any map.
+        (Shape::Map { .. }, Node::Value(v)) if v.is_empty() => Ok(Value::String(v)),
         (_, Node::Value(v)) if v.is_empty() => Err(StripeError::coded(
             "parameter_invalid_empty",
             Some(param),
@@ -155,5 +157,48 @@ fn one_of(values: &[&str]) -> String {
         [one] => one.to_string(),
         [first, second] => format!("{first} or {second}"),
         [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::parse;
+
+    // A params struct with a required field and a nested required one, as a spec could have.
+    static COLOR: Shape = Shape::Enum { values: &["red", "blue"] };
+    static INNER: Shape = Shape::Object {
+        fields: &[Field { name: "code", required: true, nullable: false, personal: true, shape: &Shape::String }],
+    };
+    static PARAMS: Shape = Shape::Object {
+        fields: &[
+            Field { name: "name", required: true, nullable: false, personal: true, shape: &Shape::String },
+            Field { name: "color", required: false, nullable: false, personal: false, shape: &COLOR },
+            Field { name: "inner", required: false, nullable: false, personal: false, shape: &INNER },
+        ],
+    };
+
+    fn check(text: &str) -> Result<Map<String, Value>, StripeError> {
+        params(&PARAMS, parse(text).unwrap())
+    }
+
+    #[test]
+    fn required_fields_come_from_the_table_at_any_depth() {
+        let missing = check("color=red").unwrap_err();
+        assert_eq!((missing.code, missing.param.as_deref()), (Some("parameter_missing"), Some("name")));
+        assert_eq!(missing.message, "Missing required param: name.");
+        let nested = check("name=a&inner[other]=1").unwrap_err();
+        assert_eq!((nested.code, nested.param.as_deref()), (Some("parameter_unknown"), Some("inner[other]")));
+        let nested = check("name=a&inner[code]=").unwrap_err();
+        assert_eq!((nested.code, nested.param.as_deref()), (Some("parameter_invalid_empty"), Some("inner[code]")));
+        let ok = check("name=a&inner[code]=x&color=blue").unwrap();
+        assert_eq!(Value::Object(ok), serde_json::json!({ "name": "a", "inner": { "code": "x" }, "color": "blue" }));
+    }
+
+    #[test]
+    fn enum_errors_list_the_values() {
+        let error = check("name=a&color=green").unwrap_err();
+        assert_eq!((error.code, error.param.as_deref()), (None, Some("color")));
+        assert_eq!(error.message, "Invalid color: must be one of red or blue");
     }
 }

@@ -182,8 +182,77 @@ async fn a_reused_idempotency_key_replays_or_conflicts() {
     let elsewhere = raw_with(&fake, "POST", &format!("{SESSIONS}/{}/cancel", answer_id(&first.json)), "", &key).await;
     assert_stripe_error(&elsewhere, 400, "idempotency_error", None, None);
 
+    let indexed = [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "arrays")];
+    let body = "type=document&options[document][allowed_types][0]=passport&options[document][allowed_types][1]=id_card";
+    let first = raw_with(&fake, "POST", SESSIONS, body, &indexed).await;
+    let appended = body.replace("[0]", "[]").replace("[1]", "[]");
+    let same = raw_with(&fake, "POST", SESSIONS, &appended, &indexed).await;
+    assert_eq!(same.header("Idempotent-Replayed"), Some("true"), "`a[]=` and `a[0]=` are the same parameters");
+    assert_eq!(same.json, first.json);
+    let reordered =
+        body.replace("=passport", "=PLACEHOLDER").replace("=id_card", "=passport").replace("=PLACEHOLDER", "=id_card");
+    let other = raw_with(&fake, "POST", SESSIONS, &reordered, &indexed).await;
+    assert_stripe_error(&other, 400, "idempotency_error", None, None);
+    let elsewhere =
+        [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "arrays"), ("Stripe-Account", "acct_other")];
+    let scoped = raw_with(&fake, "POST", SESSIONS, &reordered, &elsewhere).await;
+    assert_eq!((scoped.status, scoped.header("Idempotent-Replayed")), (200, None), "keys are per account");
+
     let invalid_key = [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "bad-1")];
     raw_with(&fake, "POST", SESSIONS, "type=selfie", &invalid_key).await;
     let fixed = raw_with(&fake, "POST", SESSIONS, "type=document", &invalid_key).await;
     assert_eq!(fixed.status, 200, "a request refused by validation does not claim its key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_with_one_key_create_one_session() {
+    let fake = FakeStripe::start().await.unwrap();
+    let key = [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "race-1")];
+    let answers = create_at_once(&fake, &key).await;
+    let ids: std::collections::BTreeSet<String> = answers.iter().map(answer_id).collect();
+    assert_eq!(ids.len(), 1, "every answer is the one session");
+    assert_eq!(raw(&fake, "GET", SESSIONS, "").await.json["data"].as_array().unwrap().len(), 1);
+}
+
+/// Eight creates at once, on separate connections.
+async fn create_at_once(fake: &FakeStripe, headers: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (url, headers): (String, Vec<(String, String)>) =
+            (fake.url().to_string(), headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        tasks.spawn(async move {
+            let mut request = reqwest::Client::new().post(format!("{url}{SESSIONS}")).form(&[("type", "document")]);
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            serde_json::from_slice::<serde_json::Value>(&request.send().await.unwrap().bytes().await.unwrap()).unwrap()
+        });
+    }
+    tasks.join_all().await
+}
+
+#[tokio::test]
+async fn metadata_with_an_empty_value_clears_it() {
+    let fake = FakeStripe::start().await.unwrap();
+    let created = raw(&fake, "POST", SESSIONS, "type=document&metadata[a]=1&metadata[b]=2").await.json;
+    let path = format!("{SESSIONS}/{}", answer_id(&created));
+    let one = raw(&fake, "POST", &path, "metadata[a]=").await.json;
+    assert_eq!(one["metadata"], serde_json::json!({ "b": "2" }), "metadata[a]= deletes one key");
+    let none = raw(&fake, "POST", &path, "metadata=").await.json;
+    assert_eq!(none["metadata"], serde_json::json!({}), "metadata= clears them all");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_is_refused() {
+    let fake = FakeStripe::start().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}{SESSIONS}", fake.url()))
+        .bearer_auth("sk_test_x")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(vec![b't', b'y', b'p', b'e', b'=', 0xff])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(raw(&fake, "GET", SESSIONS, "").await.json["data"].as_array().unwrap().is_empty());
 }

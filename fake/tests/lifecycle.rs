@@ -177,7 +177,7 @@ async fn every_change_is_an_event_delivered_signed_to_the_endpoint() {
     fake.flush_webhooks().await;
 
     let types: Vec<String> = fake.events().iter().map(|e| e.type_.as_str().to_string()).collect();
-    let expected = ["created", "requires_input", "processing", "verified", "redacted"]
+    let expected = ["created", "processing", "requires_input", "processing", "verified", "redacted"]
         .map(|s| format!("identity.verification_session.{s}"));
     assert_eq!(types, expected);
     for event in fake.events() {
@@ -189,13 +189,67 @@ async fn every_change_is_an_event_delivered_signed_to_the_endpoint() {
     let request = created.request.as_ref().unwrap();
     assert!(request.id.as_deref().is_some_and(|id| id.starts_with("req_")));
     assert_eq!(request.idempotency_key.as_deref(), Some("create-1"));
-    assert_eq!(fake.events_json()[3]["data"]["previous_attributes"]["status"], "processing");
+    assert_eq!(fake.events_json()[2]["data"]["previous_attributes"]["status"], "processing");
+    assert_eq!(fake.events_json()[4]["data"]["previous_attributes"]["status"], "processing");
 
     let received: Vec<String> = endpoint.events.lock().unwrap().iter().map(|e| e.id.clone()).collect();
     let recorded: Vec<String> = fake.events().iter().map(|e| e.id.clone()).collect();
     assert_eq!(received, recorded, "every event, in order, verified by construct_event");
-    assert_eq!(*forged.refused.lock().unwrap(), 5, "signed with the endpoint's own secret");
+    assert_eq!(*forged.refused.lock().unwrap(), 6, "signed with the endpoint's own secret");
     let deliveries = fake.deliveries();
-    assert_eq!(deliveries.len(), 10);
-    assert_eq!(deliveries.iter().filter(|d| d.status == Some(200)).count(), 5);
+    assert_eq!(deliveries.len(), 12);
+    assert_eq!(deliveries.iter().filter(|d| d.status == Some(200)).count(), 6);
+}
+
+#[tokio::test]
+async fn sensitive_results_appear_only_when_expanded() {
+    let fake = FakeStripe::start().await.unwrap();
+    let client = fake.client();
+    let session = create_verification_session(&client, &document_session()).await.unwrap();
+    let verified = fake.verify(&session.id).unwrap();
+    let outputs = verified.verified_outputs.as_ref().unwrap();
+    assert!(outputs.dob.is_none() && outputs.id_number.is_none(), "not expanded");
+    assert!(outputs.first_name.is_some());
+    let expand = RetrieveVerificationSessionParams::new().expand([
+        "verified_outputs.dob",
+        "verified_outputs.id_number",
+        "last_verification_report.document.number",
+    ]);
+    let fetched = retrieve_verification_session(&client, &session.id, &expand).await.unwrap();
+    let outputs = fetched.verified_outputs.as_ref().unwrap();
+    assert_eq!(outputs.dob.as_ref().and_then(|d| d.year), Some(1901));
+    assert!(outputs.id_number.is_some());
+    let report = fetched.last_verification_report.as_ref().unwrap().as_object().expect("expanded on the way");
+    let document = report.document.as_ref().unwrap();
+    assert!(document.number.is_some(), "expanded");
+    assert!(document.dob.is_none() && document.expiration_date.is_none(), "not expanded");
+    let event = fake.events().into_iter().find(|e| e.type_ == EventType::IdentityVerificationSessionVerified).unwrap();
+    let EventObject::VerificationSession(object) = &event.data.object else { panic!("a session") };
+    assert!(object.verified_outputs.as_ref().unwrap().dob.is_none(), "events carry no sensitive results");
+}
+
+#[tokio::test]
+async fn redaction_reaches_events_the_request_log_and_saved_answers() {
+    let fake = FakeStripe::start().await.unwrap();
+    let client = fake.client();
+    let session =
+        create_verification_session(&client, &document_session()).idempotency_key("create-jenny").await.unwrap();
+    fake.verify(&session.id).unwrap();
+    redact_verification_session(&client, &session.id, &Default::default()).await.unwrap();
+    let everything = format!(
+        "{:?}{}",
+        fake.events_json(),
+        fake.requests().iter().map(|r| format!("{}{}", r.target, r.body)).collect::<String>()
+    );
+    for personal in ["jenny@example.com", "Jenny", "user-42", "A-1"] {
+        assert!(!everything.contains(personal), "{personal} survived redaction");
+    }
+    let (replayed, meta) = create_verification_session(&client, &document_session())
+        .idempotency_key("create-jenny")
+        .with_meta()
+        .await
+        .unwrap();
+    assert!(meta.idempotent_replayed);
+    assert_eq!(replayed.client_reference_id.as_deref(), Some("[redacted]"), "the saved answer is redacted too");
+    assert!(format!("{:?}", fake.requests()[0]).contains("client_reference_id"), "Debug names parameters");
 }

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::Error;
-use crate::ir::{Api, Operation, Type, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Operation, Type, TypeDef, TypeKind};
 
 /// Prints the tables as formatted Rust source.
 pub fn render_table(api: &Api, header: &str) -> Result<String, Error> {
@@ -78,11 +78,7 @@ impl Tables<'_> {
         let origin = format!(" `{}`: {}", def.name, def.origin);
         let value = match &def.kind {
             TypeKind::Struct(s) => {
-                let fields = s.fields.iter().map(|f| {
-                let (name, required, nullable, personal) = (&f.wire, f.required, f.nullable, f.redacted);
-                let shape = self.shape(&f.ty);
-                quote!(Field { name: #name, required: #required, nullable: #nullable, personal: #personal, shape: #shape })
-            });
+                let fields = s.fields.iter().map(|f| self.field(f));
                 quote!(Shape::Object { fields: &[#(#fields),*] })
             }
             TypeKind::Enum(variants) => {
@@ -100,6 +96,12 @@ impl Tables<'_> {
             #[doc = #origin]
             pub static #ident: Shape = #value;
         })
+    }
+
+    fn field(&self, f: &Field) -> TokenStream {
+        let (name, required, nullable, personal) = (&f.wire, f.required, f.nullable, f.redacted);
+        let shape = self.shape(&f.ty);
+        quote!(Field { name: #name, required: #required, nullable: #nullable, personal: #personal, shape: #shape })
     }
 
     /// A `&'static Shape` expression for a type.

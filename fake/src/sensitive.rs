@@ -1,0 +1,44 @@
+//! Stripe's sensitive verification results: present only when `expand[]` names them, as at
+//! Stripe, so code that forgets to expand them fails against the fake as it would in production.
+//! Stripe documents this list (it is not in the spec), so it is kept here by hand.
+
+use serde_json::Value;
+
+/// Paths inside a VerificationSession.
+const SESSION: [&str; 2] = ["verified_outputs.dob", "verified_outputs.id_number"];
+/// Paths inside a VerificationReport.
+const REPORT: [&str; 5] =
+    ["document.dob", "document.expiration_date", "document.number", "id_number.dob", "id_number.id_number"];
+
+/// Whether `path` (relative to the object) names a sensitive result.
+pub fn is_sensitive(path: &str) -> bool {
+    let tail = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| REPORT.contains(&rest));
+    SESSION.contains(&path) || REPORT.contains(&path) || tail("last_verification_report.")
+}
+
+/// Sets to `null` every sensitive result in `value` that `expand` (paths from the response's
+/// root; `prefix` is where `value` sits) does not name.
+pub fn hide_unexpanded(value: &mut Value, prefix: &str, expand: &[String]) {
+    let paths: &[&str] = match value["object"].as_str() {
+        Some("list") => {
+            if let Some(items) = value["data"].as_array_mut() {
+                items.iter_mut().for_each(|item| hide_unexpanded(item, &format!("{prefix}data."), expand));
+            }
+            return;
+        }
+        Some("identity.verification_session") => &SESSION,
+        Some("identity.verification_report") => &REPORT,
+        _ => return,
+    };
+    for path in paths {
+        if !expand.iter().any(|e| *e == format!("{prefix}{path}")) {
+            let (parent, field) = path.split_once('.').expect("paths have two parts");
+            if let Some(slot) = value[parent].get_mut(field) {
+                *slot = Value::Null;
+            }
+        }
+    }
+    if value["last_verification_report"].is_object() {
+        hide_unexpanded(&mut value["last_verification_report"], &format!("{prefix}last_verification_report."), expand);
+    }
+}

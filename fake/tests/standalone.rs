@@ -1,0 +1,91 @@
+//! The fake as a standalone server (`stripe-identity-fake --port N`), driven over plain HTTP as
+//! curl or another language's SDK would, test helpers included.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// The server process; killed when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_api_and_the_helper_routes() {
+    let child = Command::new(env!("CARGO_BIN_EXE_stripe-identity-fake"))
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut first = String::new();
+    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    let url =
+        first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("the URL is printed").to_string();
+
+    let http = reqwest::Client::new();
+    let created: serde_json::Value = serde_json::from_slice(
+        &http
+            .post(format!("{url}/v1/identity/verification_sessions"))
+            .basic_auth("sk_test_123", Some(""))
+            .form(&[("type", "document")])
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let verified = http.post(format!("{url}/_fake/verification_sessions/{id}/verify")).send().await.unwrap();
+    assert_eq!(verified.status(), 200);
+    let fetched: serde_json::Value = serde_json::from_slice(
+        &http
+            .get(format!("{url}/v1/identity/verification_sessions/{id}"))
+            .bearer_auth("sk_test_123")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(fetched["status"], "verified");
+    let events: serde_json::Value =
+        serde_json::from_slice(&http.get(format!("{url}/_fake/events")).send().await.unwrap().bytes().await.unwrap())
+            .unwrap();
+    let types: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "identity.verification_session.verified",
+            "identity.verification_session.processing",
+            "identity.verification_session.created"
+        ],
+        "newest first"
+    );
+    let queued = http.post(format!("{url}/_fake/faults?status=503&should_retry=false&times=1")).send().await.unwrap();
+    assert_eq!(queued.status(), 200);
+    let faulted =
+        http.get(format!("{url}/v1/identity/verification_sessions")).bearer_auth("sk_test_123").send().await.unwrap();
+    assert_eq!(faulted.status(), 503);
+    assert_eq!(faulted.headers()["Stripe-Should-Retry"], "false");
+    let unknown = http.post(format!("{url}/_fake/verification_sessions/{id}/approve")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    drop(server);
+    drop(stdout);
+}
+
+#[test]
+fn bad_arguments_exit_with_usage() {
+    let output = Command::new(env!("CARGO_BIN_EXE_stripe-identity-fake")).args(["--port", "http"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: stripe-identity-fake"));
+}
