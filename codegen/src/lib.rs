@@ -197,8 +197,15 @@ impl Generator {
     /// `STRIPE_IDENTITY_API_VERSION` sets the API version (for a spec with neither a manifest
     /// nor a real `info.version`).
     pub fn from_env(default_spec: &str) -> Self {
+        Generator::from_env_in(Path::new(""), default_spec)
+    }
+
+    /// [`Generator::from_env`] for a build script in another package of the workspace: the
+    /// spec path (the variable's or `default_spec`) is taken relative to `dir`, so
+    /// `STRIPE_IDENTITY_SPEC=spec/old.json` names one file for every package.
+    pub fn from_env_in(dir: &Path, default_spec: &str) -> Self {
         let spec = std::env::var_os("STRIPE_IDENTITY_SPEC").map_or_else(|| PathBuf::from(default_spec), PathBuf::from);
-        let generator = Generator::new(spec);
+        let generator = Generator::new(dir.join(spec));
         match std::env::var("STRIPE_IDENTITY_API_VERSION") {
             Ok(version) if !version.is_empty() => generator.api_version(version),
             _ => generator,

@@ -14,6 +14,11 @@ impl Drop for Server {
     }
 }
 
+/// Sends the request and reads its JSON answer.
+async fn json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    serde_json::from_slice(&request.send().await.unwrap().bytes().await.unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn the_binary_serves_the_api_and_the_helper_routes() {
     let child = Command::new(env!("CARGO_BIN_EXE_stripe-identity-fake"))
@@ -29,38 +34,19 @@ async fn the_binary_serves_the_api_and_the_helper_routes() {
         first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("the URL is printed").to_string();
 
     let http = reqwest::Client::new();
-    let created: serde_json::Value = serde_json::from_slice(
-        &http
-            .post(format!("{url}/v1/identity/verification_sessions"))
+    let created = json(
+        http.post(format!("{url}/v1/identity/verification_sessions"))
             .basic_auth("sk_test_123", Some(""))
-            .form(&[("type", "document")])
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
+            .form(&[("type", "document")]),
     )
-    .unwrap();
+    .await;
     let id = created["id"].as_str().unwrap();
     let verified = http.post(format!("{url}/_fake/verification_sessions/{id}/verify")).send().await.unwrap();
     assert_eq!(verified.status(), 200);
-    let fetched: serde_json::Value = serde_json::from_slice(
-        &http
-            .get(format!("{url}/v1/identity/verification_sessions/{id}"))
-            .bearer_auth("sk_test_123")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let fetched =
+        json(http.get(format!("{url}/v1/identity/verification_sessions/{id}")).bearer_auth("sk_test_123")).await;
     assert_eq!(fetched["status"], "verified");
-    let events: serde_json::Value =
-        serde_json::from_slice(&http.get(format!("{url}/_fake/events")).send().await.unwrap().bytes().await.unwrap())
-            .unwrap();
+    let events = json(http.get(format!("{url}/_fake/events"))).await;
     let types: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         types,
