@@ -33,15 +33,32 @@ pub struct Call<'a> {
 }
 
 /// Runs the call and applies `expand`.
-pub fn handle(state: &mut State, call: Call) -> Result<Value, StripeError> {
-    let expand: Vec<String> = match call.params.get("expand") {
+/// The `expand[]` paths of the parameters.
+fn expand_paths(params: &Map<String, Value>) -> Vec<String> {
+    match params.get("expand") {
         Some(Value::Array(paths)) => paths.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
-    };
-    let response = call.operation.response;
-    if let Some(path) = expand.iter().find(|path| !objects::can_expand(response, path)) {
+    }
+}
+
+/// The checks beyond the parameter tables, made before anything runs (so a refused request
+/// claims no idempotency key): `expand[]` paths, and a create's `type` or `verification_flow`
+/// (the spec cannot say "one of these two"; Stripe asks for `type`).
+pub fn precheck(operation: &Operation, params: &Map<String, Value>) -> Result<(), StripeError> {
+    if let Some(path) = expand_paths(params).iter().find(|path| !objects::can_expand(operation.response, path)) {
         return Err(StripeError::invalid(Some("expand"), format!("This property cannot be expanded ({path}).")));
     }
+    if operation.id == "PostIdentityVerificationSessions"
+        && !params.contains_key("type")
+        && !params.contains_key("verification_flow")
+    {
+        return Err(StripeError::coded("parameter_missing", Some("type"), "Missing required param: type.".into()));
+    }
+    Ok(())
+}
+
+pub fn handle(state: &mut State, call: Call) -> Result<Value, StripeError> {
+    let expand = expand_paths(&call.params);
     let mut object = dispatch(state, call)?;
     for path in &expand {
         objects::expand(&mut object, path, &|id| state.get(id).cloned());

@@ -3,6 +3,8 @@
 //! it is a 400 `idempotency_error`. Answers are saved once the request passed validation and
 //! did not fail on the server's side (a 5xx may be retried with the same key).
 
+use std::hash::{Hash, Hasher};
+
 use serde_json::Value;
 
 use crate::error::StripeError;
@@ -14,8 +16,9 @@ use crate::state::State;
 pub struct Saved {
     pub method: String,
     pub path: String,
-    /// The validated parameters: `a[]=` and `a[0]=`, or keys in another order, compare equal.
-    pub params: Value,
+    /// A hash of the validated parameters (`a[]=` and `a[0]=`, or keys in another order, hash
+    /// the same): the values themselves, personal data, are not kept.
+    pub params: u64,
     pub status: u16,
     pub body: Value,
     pub request_id: String,
@@ -26,16 +29,9 @@ pub type Scoped = (String, String);
 
 /// The saved answer for `key`, replayed, or Stripe's error when the request differs from the
 /// one that first used it; `None` when the key is new.
-pub fn replay(
-    state: &State,
-    key: &Scoped,
-    method: &str,
-    path: &str,
-    params: &Value,
-    request_id: &str,
-) -> Option<Answer> {
+pub fn replay(state: &State, key: &Scoped, method: &str, path: &str, params: u64, request_id: &str) -> Option<Answer> {
     let saved = state.idempotency.get(key)?;
-    if saved.method != method || saved.path != path || saved.params != *params {
+    if saved.method != method || saved.path != path || saved.params != params {
         let error = StripeError {
             kind: "idempotency_error",
             ..StripeError::invalid(None, format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{}' if you meant to execute a different request.", key.1))
@@ -51,6 +47,13 @@ pub fn replay(
             ("Idempotency-Key", key.1.clone()),
         ],
     })
+}
+
+/// The hash `Saved::params` holds.
+pub fn fingerprint(params: &Value) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    params.to_string().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Keeps `answer` for `key` unless the server failed, and echoes the key.

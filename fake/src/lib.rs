@@ -229,12 +229,13 @@ impl FakeStripe {
             session
         });
         self.shared.deliver_outbox();
-        serde_json::from_value(session?).map_err(|e| StripeError {
+        // serde's message could quote a value (personal data): the error says only what failed.
+        serde_json::from_value(session?).map_err(|_| StripeError {
             status: 500,
             kind: "api_error",
             code: None,
             param: None,
-            message: format!("the fake built a session the client cannot decode: {e}"),
+            message: "the fake built a session this client cannot decode (a bug of the fake)".to_string(),
         })
     }
 
@@ -281,7 +282,8 @@ impl FakeStripe {
         self.shared.lock().faults.extend(std::iter::repeat_n(fault, times));
     }
 
-    /// Every request received so far, faulted ones included.
+    /// Every API request received so far, faulted ones included (the `/_fake/` routes are not
+    /// logged).
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.clone()
     }

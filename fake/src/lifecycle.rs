@@ -38,9 +38,6 @@ impl State {
         base_url: &str,
         cause: &Cause,
     ) -> Result<Value, StripeError> {
-        if !params.contains_key("type") && !params.contains_key("verification_flow") {
-            return Err(StripeError::coded("parameter_missing", Some("type"), "Missing required param: type.".into()));
-        }
         let id = self.id("vs");
         let secret = format!("{id}_secret_{}", self.id("test"));
         let mut session = Map::new();

@@ -76,10 +76,16 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
         operation: route(&incoming.method, &incoming.path).map(|(op, _)| op.id),
         subject: None,
     };
+    // The fake's own routes are neither logged nor faulted: faults are for the client's calls.
+    let own_route = incoming.path.starts_with("/_fake/");
     let (fault, request_id, index) = {
         let mut state = shared.lock();
-        state.requests.push(recorded);
-        (state.faults.pop_front(), state.id("req"), state.requests.len() - 1)
+        let index = (!own_route).then(|| {
+            state.requests.push(recorded);
+            state.requests.len() - 1
+        });
+        let fault = if own_route { None } else { state.faults.pop_front() };
+        (fault, state.id("req"), index)
     };
     let dropped = || std::io::Error::from(std::io::ErrorKind::ConnectionReset);
     let answer = match fault {
@@ -91,8 +97,10 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
         }
         Some(Fault::DropResponse) | None => answer(&shared, &incoming, &request_id),
     };
-    if let Some(subject) = answer.body["id"].as_str() {
-        shared.lock().requests[index].subject = Some(subject.to_string());
+    // What the request was about: the path's id (even when refused), else the answer's.
+    let path_id = route(&incoming.method, &incoming.path).and_then(|(_, ids)| ids.into_iter().next());
+    if let (Some(index), Some(subject)) = (index, path_id.or_else(|| answer.body["id"].as_str().map(str::to_string))) {
+        shared.lock().requests[index].subject = Some(subject);
     }
     shared.deliver_outbox();
     if fault == Some(Fault::DropResponse) {
@@ -141,18 +149,18 @@ fn answer(shared: &Shared, incoming: &Received, request_id: &str) -> Answer {
         let error = StripeError { status: 404, ..StripeError::coded("resource_missing", None, message) };
         return Answer::error(&error, request_id);
     };
-    let params = match params(operation, incoming) {
+    let params = match params(operation, incoming).and_then(|p| api::precheck(operation, &p).map(|()| p)) {
         Ok(params) => params,
         Err(error) => return Answer::error(&error, request_id),
     };
     let key = incoming.idempotency_key.clone().filter(|_| operation.method == "POST");
     let scoped = key.clone().map(|key| (incoming.account.clone().unwrap_or_default(), key));
-    let fingerprint = Value::Object(params.clone());
+    let fingerprint = idempotency::fingerprint(&Value::Object(params.clone()));
     // One lock from the key's lookup to its saving: two requests with one key never both run.
     let mut state = shared.lock();
     if let Some(key) = &scoped {
         if let Some(replayed) =
-            idempotency::replay(&state, key, &incoming.method, &incoming.path, &fingerprint, request_id)
+            idempotency::replay(&state, key, &incoming.method, &incoming.path, fingerprint, request_id)
         {
             return replayed;
         }

@@ -32,7 +32,8 @@ pub struct Delivery {
 
 /// Runs until the sender side is dropped.
 pub async fn run(mut jobs: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Vec<Delivery>>>) {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    // Endpoints are local: never through a proxy the environment names.
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).no_proxy().build().unwrap_or_default();
     while let Some(job) = jobs.recv().await {
         match job {
             Job::Flush(done) => {

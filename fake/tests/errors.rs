@@ -198,6 +198,14 @@ async fn a_reused_idempotency_key_replays_or_conflicts() {
     let scoped = raw_with(&fake, "POST", SESSIONS, &reordered, &elsewhere).await;
     assert_eq!((scoped.status, scoped.header("Idempotent-Replayed")), (200, None), "keys are per account");
 
+    let missing_type = [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "no-type")];
+    let refused = raw_with(&fake, "POST", SESSIONS, "client_reference_id=u", &missing_type).await;
+    assert_stripe_error(&refused, 400, "invalid_request_error", Some("parameter_missing"), Some("type"));
+    let refused = raw_with(&fake, "POST", SESSIONS, "type=document&expand[]=metadata", &missing_type).await;
+    assert_stripe_error(&refused, 400, "invalid_request_error", None, Some("expand"));
+    let fixed = raw_with(&fake, "POST", SESSIONS, "type=document", &missing_type).await;
+    assert_eq!(fixed.status, 200, "checks beyond the tables claim no key either: {}", fixed.json);
+
     let invalid_key = [("Authorization", "Bearer sk_test_x"), ("Idempotency-Key", "bad-1")];
     raw_with(&fake, "POST", SESSIONS, "type=selfie", &invalid_key).await;
     let fixed = raw_with(&fake, "POST", SESSIONS, "type=document", &invalid_key).await;
