@@ -278,7 +278,13 @@ impl FakeStripe {
     }
 
     /// Applies `fault` to the next `times` requests (after any faults already queued).
+    ///
+    /// # Panics
+    /// If a `Fault::Status` is not an error status (400–599): a test asking for that is wrong.
     pub fn inject(&self, fault: Fault, times: usize) {
+        if let Fault::Status { status, .. } = fault {
+            assert!((400..600).contains(&status), "Fault::Status needs an error status (400–599), not {status}");
+        }
         self.shared.lock().faults.extend(std::iter::repeat_n(fault, times));
     }
 
