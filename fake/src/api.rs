@@ -5,21 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::error::StripeError;
 use crate::list;
-use crate::state::{Cause, State};
+use crate::state::{Cause, State, REPORT_OBJECT, SESSION_OBJECT};
 use crate::table::Operation;
 use crate::{objects, sensitive};
-
-/// The operations the fake implements.
-pub const IMPLEMENTED: [&str; 8] = [
-    "GetIdentityVerificationReports",
-    "GetIdentityVerificationReportsReport",
-    "GetIdentityVerificationSessions",
-    "PostIdentityVerificationSessions",
-    "GetIdentityVerificationSessionsSession",
-    "PostIdentityVerificationSessionsSession",
-    "PostIdentityVerificationSessionsSessionCancel",
-    "PostIdentityVerificationSessionsSessionRedact",
-];
 
 /// A request that passed routing and validation.
 pub struct Call<'a> {
@@ -32,7 +20,6 @@ pub struct Call<'a> {
     pub cause: Cause,
 }
 
-/// Runs the call and applies `expand`.
 /// The `expand[]` paths of the parameters.
 fn expand_paths(params: &Map<String, Value>) -> Vec<String> {
     match params.get("expand") {
@@ -57,9 +44,14 @@ pub fn precheck(operation: &Operation, params: &Map<String, Value>) -> Result<()
     Ok(())
 }
 
+/// Runs the call and applies `expand`.
 pub fn handle(state: &mut State, call: Call) -> Result<Value, StripeError> {
     let expand = expand_paths(&call.params);
-    let mut object = dispatch(state, call)?;
+    let Some(run) = handler(call.operation.id) else {
+        let message = format!("The fake does not implement {} yet.", call.operation.id);
+        return Err(StripeError { status: 500, kind: "api_error", code: None, param: None, message });
+    };
+    let mut object = run(state, call)?;
     for path in &expand {
         objects::expand(&mut object, path, &|id| state.get(id).cloned());
     }
@@ -67,24 +59,32 @@ pub fn handle(state: &mut State, call: Call) -> Result<Value, StripeError> {
     Ok(object)
 }
 
-fn dispatch(state: &mut State, call: Call) -> Result<Value, StripeError> {
-    let id = call.path_params.first().map(String::as_str).unwrap_or_default();
-    let path = call.operation.path;
-    match call.operation.id {
-        "GetIdentityVerificationReports" => list::page(state, "identity.verification_report", path, &call.params),
-        "GetIdentityVerificationReportsReport" => state.report(id),
-        "GetIdentityVerificationSessions" => list::page(state, "identity.verification_session", path, &call.params),
-        "PostIdentityVerificationSessions" => state.create_session(call.params, call.base_url, &call.cause),
-        "GetIdentityVerificationSessionsSession" => state.session(id),
-        "PostIdentityVerificationSessionsSession" => state.update_session(id, call.params),
-        "PostIdentityVerificationSessionsSessionCancel" => state.cancel_session(id, &call.cause),
-        "PostIdentityVerificationSessionsSessionRedact" => state.redact_session(id, &call.cause),
-        other => Err(StripeError {
-            status: 500,
-            kind: "api_error",
-            code: None,
-            param: None,
-            message: format!("The fake does not implement {other} yet."),
-        }),
-    }
+/// The id in the call's path.
+fn id(call: &Call) -> String {
+    call.path_params.first().cloned().unwrap_or_default()
+}
+
+/// What runs one operation.
+type Handler = fn(&mut State, Call) -> Result<Value, StripeError>;
+
+/// The handler of an operation, by `operationId`; `None` for one the fake does not know.
+pub fn handler(operation_id: &str) -> Option<Handler> {
+    let handler: Handler = match operation_id {
+        "GetIdentityVerificationReports" => {
+            |state, call| list::page(state, REPORT_OBJECT, call.operation.path, &call.params)
+        }
+        "GetIdentityVerificationReportsReport" => |state, call| state.report(&id(&call)),
+        "GetIdentityVerificationSessions" => {
+            |state, call| list::page(state, SESSION_OBJECT, call.operation.path, &call.params)
+        }
+        "PostIdentityVerificationSessions" => {
+            |state, call| state.create_session(call.params, call.base_url, &call.cause)
+        }
+        "GetIdentityVerificationSessionsSession" => |state, call| state.session(&id(&call)),
+        "PostIdentityVerificationSessionsSession" => |state, call| state.update_session(&id(&call), call.params),
+        "PostIdentityVerificationSessionsSessionCancel" => |state, call| state.cancel_session(&id(&call), &call.cause),
+        "PostIdentityVerificationSessionsSessionRedact" => |state, call| state.redact_session(&id(&call), &call.cause),
+        _ => return None,
+    };
+    Some(handler)
 }

@@ -76,8 +76,9 @@ fn insert(fields: &mut Vec<(String, Node)>, path: &[&str], value: String, key: &
     }
 }
 
-/// The parameters as `(key, value)` pairs sorted by key: what idempotency compares.
-pub fn fingerprint(text: &str) -> Vec<(String, String)> {
+/// The decoded `(key, value)` pairs, sorted by key, without interpreting brackets: for the
+/// helper routes' flat queries and the request log's parameter names.
+pub fn pairs(text: &str) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = text
         .split('&')
         .filter(|p| !p.is_empty())

@@ -26,7 +26,7 @@ pub fn handle(shared: &Shared, method: &str, path: &str, query: &str, request_id
 }
 
 fn run(shared: &Shared, method: &str, path: &str, query: &str) -> Result<Value, StripeError> {
-    let params = form::fingerprint(query);
+    let params = form::pairs(query);
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let required = |name: &'static str| {
         param(name).ok_or_else(|| {

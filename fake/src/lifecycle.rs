@@ -6,10 +6,8 @@ use serde_json::{json, Map, Value};
 
 use crate::error::StripeError;
 use crate::objects;
-use crate::reports::{verified_outputs, REPORT};
-use crate::state::{report_shape, session_shape, Cause, State};
-
-const SESSION: &str = "identity.verification_session";
+use crate::reports::verified_outputs;
+use crate::state::{report_shape, session_shape, Cause, State, REPORT_OBJECT as REPORT, SESSION_OBJECT as SESSION};
 
 fn status(session: &Value) -> &str {
     session["status"].as_str().unwrap_or_default()

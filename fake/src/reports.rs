@@ -3,9 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::state::{report_shape, State};
-
-pub const REPORT: &str = "identity.verification_report";
+use crate::state::{report_shape, State, REPORT_OBJECT as REPORT};
 
 /// The test person every verification finds (Stripe's test data).
 fn person() -> Value {

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::state::{REPORT_OBJECT, SESSION_OBJECT};
+
 /// Paths inside a VerificationSession.
 const SESSION: [&str; 2] = ["verified_outputs.dob", "verified_outputs.id_number"];
 /// Paths inside a VerificationReport.
@@ -26,8 +28,8 @@ pub fn hide_unexpanded(value: &mut Value, prefix: &str, expand: &[String]) {
             }
             return;
         }
-        Some("identity.verification_session") => &SESSION,
-        Some("identity.verification_report") => &REPORT,
+        Some(SESSION_OBJECT) => &SESSION,
+        Some(REPORT_OBJECT) => &REPORT,
         _ => return,
     };
     for path in paths {

@@ -63,6 +63,7 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
         idempotency_key: header("idempotency-key"),
         account: header("stripe-account"),
     };
+    let routed = route(&incoming.method, &incoming.path);
     let recorded = Recorded {
         method: incoming.method.clone(),
         target: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
@@ -73,7 +74,7 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
             .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect(),
         body: incoming.body.clone(),
-        operation: route(&incoming.method, &incoming.path).map(|(op, _)| op.id),
+        operation: routed.as_ref().map(|(op, _)| op.id),
         subject: None,
     };
     // The fake's own routes are neither logged nor faulted: faults are for the client's calls.
@@ -93,12 +94,12 @@ pub async fn serve(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Re
         Some(Fault::Status { status, should_retry }) => injected(status, should_retry, &request_id),
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            answer(&shared, &incoming, &request_id)
+            answer(&shared, &incoming, routed.clone(), &request_id)
         }
-        Some(Fault::DropResponse) | None => answer(&shared, &incoming, &request_id),
+        Some(Fault::DropResponse) | None => answer(&shared, &incoming, routed.clone(), &request_id),
     };
     // What the request was about: the path's id (even when refused), else the answer's.
-    let path_id = route(&incoming.method, &incoming.path).and_then(|(_, ids)| ids.into_iter().next());
+    let path_id = routed.and_then(|(_, ids)| ids.into_iter().next());
     if let (Some(index), Some(subject)) = (index, path_id.or_else(|| answer.body["id"].as_str().map(str::to_string))) {
         shared.lock().requests[index].subject = Some(subject);
     }
@@ -137,14 +138,20 @@ fn injected(status: u16, should_retry: Option<bool>, request_id: &str) -> Answer
     answer
 }
 
-fn answer(shared: &Shared, incoming: &Received, request_id: &str) -> Answer {
+/// `routed`: the operation and path ids [`route`] found for the request, if any.
+fn answer(
+    shared: &Shared,
+    incoming: &Received,
+    routed: Option<(&'static Operation, Vec<String>)>,
+    request_id: &str,
+) -> Answer {
     if let Some(helper) = incoming.path.strip_prefix("/_fake/") {
         return helpers::handle(shared, &incoming.method, helper, &incoming.query, request_id);
     }
     if let Err(error) = auth::check(incoming.authorization.as_deref()) {
         return Answer::error(&error, request_id);
     }
-    let Some((operation, path_params)) = route(&incoming.method, &incoming.path) else {
+    let Some((operation, path_params)) = routed else {
         let message = format!("Unrecognized request URL ({}: {}).", incoming.method, incoming.path);
         let error = StripeError { status: 404, ..StripeError::coded("resource_missing", None, message) };
         return Answer::error(&error, request_id);

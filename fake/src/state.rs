@@ -12,6 +12,10 @@ use crate::objects;
 use crate::table::{self, Shape};
 use crate::{Fault, Recorded};
 
+/// The `object` values of the fake's two kinds of object.
+pub const SESSION_OBJECT: &str = "identity.verification_session";
+pub const REPORT_OBJECT: &str = "identity.verification_report";
+
 /// The operations the fake's objects come from: their responses give the objects' shapes.
 pub const CREATE_SESSION: &str = "PostIdentityVerificationSessions";
 pub const RETRIEVE_REPORT: &str = "GetIdentityVerificationReportsReport";
@@ -40,6 +44,11 @@ pub struct Cause {
     pub idempotency_key: Option<String>,
 }
 
+/// The real clock, in seconds since the epoch.
+pub fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64
+}
+
 #[derive(Default)]
 pub struct State {
     /// The clock stands still at the fake's start time plus this (`FakeStripe::advance_clock`),
@@ -63,8 +72,7 @@ pub struct State {
 impl State {
     /// A fresh state whose clock starts now.
     pub fn new() -> State {
-        let started = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
-        State { started, ..State::default() }
+        State { started: unix_now(), ..State::default() }
     }
 
     /// The fake's clock, in seconds since the epoch: it moves only when told.

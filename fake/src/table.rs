@@ -64,7 +64,6 @@ pub struct Operation {
     pub method: &'static str,
     /// The template, such as `/v1/identity/verification_sessions/{session}`.
     pub path: &'static str,
-    pub path_params: &'static [&'static str],
     pub query: Option<&'static Shape>,
     pub body: Option<&'static Shape>,
     pub response: &'static Shape,

@@ -2,12 +2,12 @@
 //! client crate's `webhook::sign` as Stripe signs them.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::state::Endpoint;
+use crate::state::{unix_now, Endpoint};
 
 /// Work for the delivery task.
 pub enum Job {
@@ -57,8 +57,7 @@ pub async fn run(mut jobs: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Vec<Deli
 
 async fn deliver(http: &reqwest::Client, endpoint: &Endpoint, payload: &[u8]) -> Option<u16> {
     // Signed with the real clock, as the receiver checks it against its own.
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
-    let signature = stripe_identity::webhook::sign(payload, &endpoint.secret, now);
+    let signature = stripe_identity::webhook::sign(payload, &endpoint.secret, unix_now());
     let response = http
         .post(&endpoint.url)
         .header("Content-Type", "application/json; charset=utf-8")

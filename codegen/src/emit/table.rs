@@ -50,7 +50,6 @@ struct Tables<'a> {
 impl Tables<'_> {
     fn operation(&self, op: &Operation) -> TokenStream {
         let Operation { operation_id, method, path, .. } = op;
-        let path_params = op.path_params.iter().map(|p| &p.wire);
         let params = |name: &Option<String>| match name {
             Some(name) => {
                 let ident = shape_ident(name);
@@ -65,7 +64,6 @@ impl Tables<'_> {
                 id: #operation_id,
                 method: #method,
                 path: #path,
-                path_params: &[#(#path_params),*],
                 query: #query,
                 body: #body,
                 response: #response,
