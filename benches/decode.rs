@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::{json, Value};
-use stripe_identity::{CreateVerificationSessionParams, IdentityVerificationReport, IdentityVerificationSession, List};
+use stripe_identity::{CreateVerificationSessionParams, List, VerificationReport, VerificationSession};
 
 /// Counts allocations, to report them per decoded object.
 struct Counting;
@@ -117,30 +117,30 @@ fn main() {
     let api = stripe_identity_codegen::Generator::new(spec).generate().expect("the vendored spec generates").api;
     let mut samples = samples::Samples::new(&api);
 
-    let expanded = samples.named("IdentityVerificationSession", 0);
+    let expanded = samples.named("VerificationSession", 0);
     let mut session = expanded.clone();
     session["last_verification_report"] = json!("vr_1MwBlH2eZvKYlo2C91hOpFMf");
-    let reports: Vec<Value> = (0..100).map(|_| samples.named("IdentityVerificationReport", 0)).collect();
+    let reports: Vec<Value> = (0..100).map(|_| samples.named("VerificationReport", 0)).collect();
     let page =
         json!({ "object": "list", "data": reports, "has_more": true, "url": "/v1/identity/verification_reports" });
 
     if std::env::var_os("DECODE_PROFILE").is_some() {
         let bytes = expanded.to_string().into_bytes();
         for _ in 0..20_000 {
-            black_box(serde_json::from_slice::<IdentityVerificationSession>(&bytes).unwrap());
+            black_box(serde_json::from_slice::<VerificationSession>(&bytes).unwrap());
         }
         return;
     }
     let profile = if cfg!(debug_assertions) { "unoptimized" } else { "optimized" };
     println!("decode and encode, {profile}, median of {RUNS} runs\n");
-    compare::<IdentityVerificationSession>("a VerificationSession", session.to_string().as_bytes(), 1, 2_000);
-    compare::<IdentityVerificationSession>(
+    compare::<VerificationSession>("a VerificationSession", session.to_string().as_bytes(), 1, 2_000);
+    compare::<VerificationSession>(
         "a VerificationSession with its report expanded",
         expanded.to_string().as_bytes(),
         1,
         1_000,
     );
-    compare::<List<IdentityVerificationReport>>("a page of 100 reports", page.to_string().as_bytes(), 100, 20);
+    compare::<List<VerificationReport>>("a page of 100 reports", page.to_string().as_bytes(), 100, 20);
 
     let params: CreateVerificationSessionParams =
         serde_json::from_value(samples.named("CreateVerificationSessionParams", 0)).expect("a full create params");

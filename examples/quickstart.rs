@@ -52,12 +52,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("1. Webhook endpoint: skipped (Stripe cannot reach this machine; use the Stripe CLI's `listen`).");
     }
 
-    let document = DocumentOptions::new()
-        .allowed_types([DocumentOptionsAllowedTypes::DrivingLicense, DocumentOptionsAllowedTypes::Passport])
+    let document = CreateVerificationSessionOptionsDocument::new()
+        .allowed_types([
+            CreateVerificationSessionOptionsDocumentAllowedTypes::DrivingLicense,
+            CreateVerificationSessionOptionsDocumentAllowedTypes::Passport,
+        ])
         .require_matching_selfie(true);
     let params = CreateVerificationSessionParams::new()
         .type_(CreateVerificationSessionType::Document)
-        .options(SessionOptionsParam::new().document(document))
+        .options(CreateVerificationSessionOptions::new().document(document))
         .metadata([("user_id", "42")])
         .return_url("https://example.com/verified");
     let session = create_verification_session(&client, &params).await?;
@@ -124,7 +127,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// The steps that run the same against Stripe: retrieve, list, redact.
 async fn finish_against_stripe(
     client: &Client,
-    session: IdentityVerificationSession,
+    session: VerificationSession,
 ) -> Result<(), Box<dyn std::error::Error>> {
     println!("4. The verified webhook: skipped (no endpoint Stripe can reach).");
     let expand = RetrieveVerificationSessionParams::new().expand(["last_verification_report"]);

@@ -46,6 +46,9 @@ fn the_identity_subsets_of_older_specs_compile() {
     for version in ["1.2.0", "1.3.17"] {
         assert_compiles(&format!("identity-{}", version.replace('.', "-")), Generator::new(older(version)));
     }
+    // API 2024-04-10, vendored before 2026-08-26.dahlia.
+    let spec = root().join("generated-tests/specs/sdk-stripe-0.0.2.json");
+    assert_compiles("identity-2024-04-10", Generator::new(spec));
 }
 
 #[test]

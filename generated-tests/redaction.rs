@@ -1,6 +1,7 @@
 //! `Debug` fails closed: every generated struct and union, filled with sentinel values in every
 //! field (built from the generator's model of the spec, not by hand), prints none of them,
-//! under the vendored spec and under one where Stripe added personal fields.
+//! under the vendored spec and under one where Stripe added personal fields (a string, a
+//! number, a list and an enum that lists `[redacted]`).
 //!
 //! It builds and runs a throwaway crate (a second target directory), so it is `#[ignore]`d
 //! locally; CI runs it with `--include-ignored`.
@@ -26,6 +27,9 @@ fn spec_with_added_personal_fields() -> std::path::PathBuf {
     schemas["gelato_document_report"]["properties"]["height_cm"] = json!({ "type": "integer", "nullable": true });
     schemas["gelato_id_number_report"]["properties"]["tax_ids"] =
         json!({ "type": "array", "items": { "type": "string" } });
+    // An enum of the kind `sex` is (2025-05-29): it lists `[redacted]`, so it is personal.
+    schemas["gelato_verified_outputs"]["properties"]["eye_color"] =
+        json!({ "type": "string", "enum": ["[redacted]", "blue", "brown"], "nullable": true });
     let dir = crate_builder::root().join("target/generated-builds");
     std::fs::create_dir_all(&dir).unwrap();
     let added = dir.join("spec-with-added-personal-fields.json");
@@ -73,6 +77,8 @@ fn no_sentinel_reaches_debug_output_of_any_generated_type() {
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     assert!(stdout.lines().count() > 80, "every struct and union printed:\n{stdout}");
     assert!(stdout.contains("MothersMaiden") || stdout.contains("mothers_maiden_name"), "the added field is there");
+    assert!(stdout.contains("eye_color: Some([redacted])"), "the added enum is there, hidden:\n{stdout}");
+    assert!(stdout.contains("sex: Some([redacted])"), "`sex` is hidden:\n{stdout}");
     for sentinel in &handed_out {
         assert!(!stdout.contains(sentinel.as_str()), "Debug shows `{sentinel}`:\n{stdout}");
     }

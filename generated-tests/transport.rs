@@ -32,7 +32,7 @@ async fn a_retried_post_reuses_its_idempotency_key_and_creates_one_session() {
     assert!(posts.iter().all(|r| r.header("Idempotency-Key") == Some(key.as_str())), "every attempt carries the key");
     assert_eq!(sessions(&fake).await, 1);
     assert_eq!(fake.events()[0].request.as_ref().unwrap().idempotency_key.as_deref(), Some(key.as_str()));
-    assert_eq!(session.status, IdentityVerificationSessionStatus::RequiresInput);
+    assert_eq!(session.status, VerificationSessionStatus::RequiresInput);
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ fn assert_round_trips<T: serde::Serialize>(decoded: &T, fixture: &str) {
 fn assert_common_headers(request: &support::Recorded) {
     assert_eq!(request.header("Authorization"), Some(format!("Bearer {KEY}").as_str()));
     assert_eq!(request.header("Stripe-Version"), Some(API_VERSION));
-    assert_eq!(API_VERSION, "2024-04-10");
+    assert_eq!(API_VERSION, "2026-08-26.dahlia");
     assert!(request.header("User-Agent").unwrap().starts_with("stripe-identity/"));
     let client_agent: serde_json::Value =
         serde_json::from_str(request.header("X-Stripe-Client-User-Agent").unwrap()).unwrap();
@@ -80,11 +80,15 @@ async fn retrieve_verification_report_encodes_the_id() {
     assert_round_trips(&report, &report_json());
     assert_eq!(report.created, Timestamp(1_680_860_383));
     let document = report.document.as_ref().unwrap();
-    assert_eq!(document.status, GelatoDocumentReportStatus::Verified);
+    assert_eq!(document.status, VerificationReportDocumentStatus::Verified);
     assert_eq!(document.dob.as_ref().unwrap().year, Some(1990));
-    assert_eq!(report.id_number.as_ref().unwrap().id_number_type, Some(GelatoIdNumberReportIdNumberType::UsSsn));
-    assert_eq!(report.options.as_ref().unwrap().id_number, Some(GelatoReportIdNumberOptions::default()));
-    assert_eq!(report.email.as_ref().unwrap().status, GelatoEmailReportStatus::Verified, "an output only 2024 has");
+    assert_eq!(report.id_number.as_ref().unwrap().id_number_type, Some(VerificationReportIdNumberIdNumberType::UsSsn));
+    assert_eq!(report.options.as_ref().unwrap().id_number, Some(VerificationReportOptionsIdNumber::default()));
+    assert_eq!(
+        report.email.as_ref().unwrap().status,
+        VerificationReportEmailStatus::Verified,
+        "an output only 2024 has"
+    );
 }
 
 #[tokio::test]
@@ -94,12 +98,13 @@ async fn list_verification_sessions_sends_an_exact_created_and_a_cursor() {
     let params = ListVerificationSessionsParams::new()
         .created(1_600_000_000)
         .limit(3)
+        .related_customer("cus_NffrFeUfNV2Hib")
         .starting_after("vs_1")
         .status(ListVerificationSessionsStatus::Verified);
     let page = list_verification_sessions(&client(&server), &params).await.unwrap();
     assert_get(
         &server.only_request(),
-        "/v1/identity/verification_sessions?created=1600000000&limit=3&starting_after=vs_1&status=verified",
+        "/v1/identity/verification_sessions?created=1600000000&limit=3&related_customer=cus_NffrFeUfNV2Hib&starting_after=vs_1&status=verified",
     );
     assert_round_trips(&page.data[0], &session_json());
 }
@@ -112,14 +117,19 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
         .expand(["last_verification_report"])
         .metadata([("user_id", "42"), ("weird key", "a&b=c")])
         .options(
-            SessionOptionsParam::new().document(
-                DocumentOptions::new()
-                    .allowed_types([DocumentOptionsAllowedTypes::DrivingLicense, DocumentOptionsAllowedTypes::Passport])
+            CreateVerificationSessionOptions::new().document(
+                CreateVerificationSessionOptionsDocument::new()
+                    .allowed_types([
+                        CreateVerificationSessionOptionsDocumentAllowedTypes::DrivingLicense,
+                        CreateVerificationSessionOptionsDocumentAllowedTypes::Passport,
+                    ])
                     .require_live_capture(true)
                     .require_matching_selfie(true),
             ),
         )
-        .provided_details(ProvidedDetailsParam::new().email("jenny.rosen@example.com"))
+        .provided_details(CreateVerificationSessionProvidedDetails::new().email("jenny.rosen@example.com"))
+        .related_customer("cus_NffrFeUfNV2Hib")
+        .related_person(CreateVerificationSessionRelatedPerson::new("acct_1Nv0FGQ9RKHgCVdK", "person_1Nv0FGQ9RKHgCVdK"))
         .return_url("https://example.com/r?x=1&y=2");
     let session = create_verification_session(&client(&server), &params).await.unwrap();
     let request = server.only_request();
@@ -129,13 +139,23 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
         "expand[0]=last_verification_report&metadata[user_id]=42&metadata[weird%20key]=a%26b%3Dc\
          &options[document][allowed_types][0]=driving_license&options[document][allowed_types][1]=passport\
          &options[document][require_live_capture]=true&options[document][require_matching_selfie]=true\
-         &provided_details[email]=jenny.rosen%40example.com\
+         &provided_details[email]=jenny.rosen%40example.com&related_customer=cus_NffrFeUfNV2Hib\
+         &related_person[account]=acct_1Nv0FGQ9RKHgCVdK&related_person[person]=person_1Nv0FGQ9RKHgCVdK\
          &return_url=https%3A%2F%2Fexample.com%2Fr%3Fx%3D1%26y%3D2&type=document",
     );
     assert_uuid_v4(request.header("Idempotency-Key").unwrap());
     assert_round_trips(&session, &session_json());
-    assert_eq!(session.status, IdentityVerificationSessionStatus::Verified);
+    assert_eq!(session.status, VerificationSessionStatus::Verified);
     assert_eq!(session.metadata["plan"], "pro");
+    // What 2024-08-08 to 2025-12-16 added, decoded.
+    assert_eq!(session.related_customer.as_deref(), Some("cus_NffrFeUfNV2Hib"));
+    assert_eq!(session.related_customer_account.as_deref(), Some("acct_1Nv0FGQ9RKHgCVdK"));
+    assert_eq!(session.related_person.as_ref().map(|p| p.person.as_str()), Some("person_1Nv0FGQ9RKHgCVdK"));
+    let matching = session.options.as_ref().and_then(|o| o.matching.as_ref()).unwrap();
+    assert_eq!(matching.dob, Some(VerificationSessionOptionsMatchingDob::Similar));
+    let verified = session.verified_outputs.as_ref().unwrap();
+    assert_eq!(verified.sex, Some(VerificationSessionVerifiedOutputsSex::Female));
+    assert_eq!(verified.unparsed_place_of_birth.as_deref(), Some("South San Francisco, California"));
 }
 
 #[tokio::test]
@@ -157,7 +177,10 @@ async fn retrieve_verification_session_decodes_an_expanded_report() {
     let verified = session.verified_outputs.as_ref().unwrap();
     assert_eq!(verified.first_name.as_deref(), Some("Jenny"));
     assert_eq!(verified.email.as_deref(), Some("jenny.rosen@example.com"), "an output only 2024 has");
-    assert_eq!(session.last_error.as_ref().unwrap().code, Some(GelatoSessionLastErrorCode::DocumentUnverifiedOther));
+    assert_eq!(
+        session.last_error.as_ref().unwrap().code,
+        Some(VerificationSessionLastErrorCode::DocumentUnverifiedOther)
+    );
 }
 
 #[tokio::test]
@@ -165,7 +188,7 @@ async fn update_verification_session_can_unset_fields() {
     let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
     let params = UpdateVerificationSessionParams::new()
         .metadata([("remove_me", "")])
-        .options(SessionOptionsParam::new().document(Emptyable::Empty))
+        .options(UpdateVerificationSessionOptions::new().document(Emptyable::Empty))
         .type_(UpdateVerificationSessionType::IdNumber);
     let client = client(&server).with_stripe_account("acct_123");
     update_verification_session(&client, &"vs_1".into(), &params).idempotency_key("update-42").await.unwrap();
@@ -175,6 +198,15 @@ async fn update_verification_session_can_unset_fields() {
     assert_eq!(request.body, "metadata[remove_me]=&options[document]=&type=id_number");
     assert_eq!(request.header("Idempotency-Key"), Some("update-42"));
     assert_eq!(request.header("Stripe-Account"), Some("acct_123"));
+}
+
+/// `metadata=` is Stripe's way to remove every key, though the spec types `metadata` as a map.
+#[tokio::test]
+async fn update_verification_session_can_clear_all_metadata() {
+    let server = MockStripe::start(vec![Reply::json(200, session_json())]).await;
+    let params = UpdateVerificationSessionParams::new().clear_metadata();
+    update_verification_session(&client(&server), &"vs_1".into(), &params).await.unwrap();
+    assert_post(&server.only_request(), "/v1/identity/verification_sessions/vs_1", "metadata=");
 }
 
 #[tokio::test]
@@ -270,13 +302,13 @@ async fn enum_values_the_spec_does_not_list_are_kept() {
     let body = session_json().replace(r#""status": "verified""#, r#""status": "needs_review""#);
     let server = MockStripe::start(vec![Reply::json(200, body.clone())]).await;
     let session = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap();
-    assert_eq!(session.status, IdentityVerificationSessionStatus::Unrecognized("needs_review".into()));
+    assert_eq!(session.status, VerificationSessionStatus::Unrecognized("needs_review".into()));
     assert_round_trips(&session, &body);
 }
 
 #[tokio::test]
 async fn debug_output_hides_personal_data_and_secrets() {
-    let session: IdentityVerificationSession = serde_json::from_str(&session_json()).unwrap();
+    let session: VerificationSession = serde_json::from_str(&session_json()).unwrap();
     let shown = format!("{session:?}");
     let secrets = [
         "Jenny",
@@ -290,6 +322,10 @@ async fn debug_output_hides_personal_data_and_secrets() {
         "verify.stripe.com",
         "jenny.rosen@example.com",
         "+15555550123",
+        // `sex` is an enum, shown like any code but for the `[redacted]` value it lists.
+        "Female",
+        "female",
+        "California",
     ];
     for secret in secrets {
         assert!(!shown.contains(secret), "Debug shows {secret}: {shown}");

@@ -34,7 +34,7 @@ async fn main() {
     let response = reqwest::Client::new()
         .get("https://api.stripe.com/v1/identity/verification_sessions/vs_123")
         .bearer_auth("sk_test_123")
-        .header("Stripe-Version", "2024-04-10")
+        .header("Stripe-Version", "2026-08-26.dahlia")
         .send()
         .await;
     if let Ok(response) = response {

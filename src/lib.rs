@@ -22,13 +22,13 @@
 //! Ids are typed: a session's id goes where a session id belongs, and a report's cannot.
 //!
 //! ```no_run
-//! # async fn run(client: &stripe_identity::Client, session: &stripe_identity::IdentityVerificationSession) {
+//! # async fn run(client: &stripe_identity::Client, session: &stripe_identity::VerificationSession) {
 //! let _ = stripe_identity::retrieve_verification_session(client, &session.id, &Default::default()).await;
 //! # }
 //! ```
 //!
 //! ```compile_fail
-//! # async fn run(client: &stripe_identity::Client, report: &stripe_identity::IdentityVerificationReport) {
+//! # async fn run(client: &stripe_identity::Client, report: &stripe_identity::VerificationReport) {
 //! let _ = stripe_identity::retrieve_verification_session(client, &report.id, &Default::default()).await;
 //! # }
 //! ```

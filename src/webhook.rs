@@ -25,7 +25,7 @@ use ring::hmac;
 use serde::Deserialize;
 
 use crate::error::redact_serde_message;
-use crate::{EventType, IdentityVerificationSession, Redacted, Timestamp};
+use crate::{EventType, Redacted, Timestamp, VerificationSession};
 
 /// How far a signature's timestamp may be from now, as in Stripe's SDKs.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -67,7 +67,7 @@ pub struct EventData {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EventObject {
-    VerificationSession(Box<IdentityVerificationSession>),
+    VerificationSession(Box<VerificationSession>),
     /// Another kind of object, or a session this version cannot decode; `Debug` shows only its
     /// `object` and `id`.
     Other(serde_json::Value),
@@ -215,7 +215,7 @@ impl<'de> Deserialize<'de> for EventObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let object = serde_json::Value::deserialize(deserializer)?;
         if object.get("object").and_then(serde_json::Value::as_str) == Some(SESSION_OBJECT) {
-            if let Ok(session) = IdentityVerificationSession::deserialize(&object) {
+            if let Ok(session) = VerificationSession::deserialize(&object) {
                 return Ok(EventObject::VerificationSession(Box::new(session)));
             }
         }

@@ -207,8 +207,8 @@ fn compare_struct(name: &str, a: &Struct, b: &Struct, sent: bool, push: &mut imp
             }
         }
     }
-    // A struct whose fields are all optional implements `Default`.
-    if a.fields.iter().all(Field::optional) && !b.fields.iter().all(Field::optional) {
+    // Params whose fields are all optional implement `Default`; a model always does (its `new()`).
+    if sent && a.fields.iter().all(Field::optional) && !b.fields.iter().all(Field::optional) {
         push(Impact::Breaking, format!("`{name}` no longer implements `Default` (a field became required)"));
     }
 }

@@ -103,6 +103,15 @@ impl Field {
     }
 }
 
+/// The value Stripe puts in a personal field of a redacted object: an enum that lists it holds
+/// personal data (a person's `sex`), by the spec's own word.
+pub const REDACTED_VALUE: &str = "[redacted]";
+
+/// Whether an enum with these variants holds personal data (it lists [`REDACTED_VALUE`]).
+pub fn is_personal(variants: &[Variant]) -> bool {
+    variants.iter().any(|v| v.value == REDACTED_VALUE)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     pub name: String,

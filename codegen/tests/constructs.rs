@@ -59,8 +59,9 @@ fn all_of_merges_the_parts() {
 fn cycles_are_boxed_and_nothing_else_is() {
     let api = api();
     assert_eq!(field(&api, "Thing", "parent").ty, Type::Boxed(Box::new(named("Thing"))));
-    assert_eq!(field(&api, "LoopA", "b").ty, Type::Boxed(Box::new(named("LoopB"))));
-    assert_eq!(field(&api, "LoopB", "a").ty, Type::Boxed(Box::new(named("LoopA"))));
+    // `loop_b` is used only as `loop_a.b`, so it is named from there; `loop_a` has two places.
+    assert_eq!(field(&api, "LoopA", "b").ty, Type::Boxed(Box::new(named("LoopAB"))));
+    assert_eq!(field(&api, "LoopAB", "a").ty, Type::Boxed(Box::new(named("LoopA"))));
     assert_eq!(field(&api, "Thing", "loop").ty, named("LoopA"));
 }
 
@@ -77,13 +78,15 @@ fn formats_nullable_and_maps() {
     assert_eq!(field(&api, "Thing", "anything").ty, Type::Json);
     assert_eq!(field(&api, "Thing", "tags").ty, Type::Vec(Box::new(Type::String)));
     assert!(field(&api, "Thing", "tags").optional());
-    assert_eq!(def(&api, "ThingLink").kind, TypeKind::Alias(Type::String));
+    // `thing_link`, used only as `thing.self`, is named from that place.
+    assert_eq!(def(&api, "ThingSelfType").kind, TypeKind::Alias(Type::String));
 }
 
 #[test]
 fn same_title_different_schemas_neither_merge_nor_clash() {
     let api = api();
-    assert_eq!(field(&api, "Thing", "settings_a").ty, named("Settings"));
+    // Inline schemas at a field are named from the field, whatever their `title`.
+    assert_eq!(field(&api, "Thing", "settings_a").ty, named("ThingSettingsA"));
     assert_eq!(field(&api, "Thing", "settings_b").ty, named("ThingSettingsB"));
     assert_eq!(field(&api, "CreateThingParams", "settings").ty, named("CreateThingSettings"));
     let mut names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
@@ -130,7 +133,7 @@ fn deleted_objects_and_search_results() {
 #[test]
 fn emptyable_params_and_operations_with_query_and_body() {
     let api = api();
-    assert_eq!(field(&api, "CreateThingParams", "limits").ty, Type::Emptyable(Box::new(named("LimitSpecs"))));
+    assert_eq!(field(&api, "CreateThingParams", "limits").ty, Type::Emptyable(Box::new(named("CreateThingLimits"))));
     assert!(!field(&api, "CreateThingParams", "name").optional());
     let put = api.operations.iter().find(|op| op.method == "PUT").unwrap();
     assert_eq!(put.name, "update_things_widget");

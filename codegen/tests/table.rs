@@ -40,7 +40,7 @@ fn fields_carry_required_nullable_and_personal_flags_from_the_ir() {
     let generator = Generator::new(SPECS[0]);
     let api = generator.lower(&stripe_identity_codegen::Spec::read(SPECS[0].as_ref()).unwrap()).unwrap();
     let table = generator.render_table(&api).unwrap();
-    let session = shape(&table, "IDENTITY_VERIFICATION_SESSION");
+    let session = shape(&table, "VERIFICATION_SESSION");
     let flags = |field: &str| {
         let at = session.find(&format!("name: \"{field}\",")).unwrap_or_else(|| panic!("no field {field}"));
         session[at..].split_once("shape:").unwrap().0.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -42,7 +42,7 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use stripe_identity::{Client, IdentityVerificationSession};
+use stripe_identity::{Client, VerificationSession};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
@@ -204,26 +204,26 @@ impl FakeStripe {
     }
 
     /// The user submitted: `requires_input` → `processing`.
-    pub fn process(&self, session: impl AsRef<str>) -> Result<IdentityVerificationSession, StripeError> {
+    pub fn process(&self, session: impl AsRef<str>) -> Result<VerificationSession, StripeError> {
         self.helper(|state| state.process(session.as_ref()))
     }
 
     /// Every check passes: the session becomes `verified` (through `processing`), with a
     /// verified report as `last_verification_report` and `verified_outputs` set.
-    pub fn verify(&self, session: impl AsRef<str>) -> Result<IdentityVerificationSession, StripeError> {
+    pub fn verify(&self, session: impl AsRef<str>) -> Result<VerificationSession, StripeError> {
         self.helper(|state| state.verify(session.as_ref()))
     }
 
     /// A check fails with `code` (a `last_error.code` value of the spec, such as
     /// `document_expired`): back to `requires_input` with `last_error` and an unverified report.
-    pub fn fail(&self, session: impl AsRef<str>, code: &str) -> Result<IdentityVerificationSession, StripeError> {
+    pub fn fail(&self, session: impl AsRef<str>, code: &str) -> Result<VerificationSession, StripeError> {
         self.helper(|state| state.fail(session.as_ref(), code))
     }
 
     fn helper(
         &self,
         change: impl FnOnce(&mut State) -> Result<serde_json::Value, StripeError>,
-    ) -> Result<IdentityVerificationSession, StripeError> {
+    ) -> Result<VerificationSession, StripeError> {
         let session = change(&mut self.shared.lock()).map(|mut session| {
             sensitive::hide_unexpanded(&mut session, "", &[]);
             session

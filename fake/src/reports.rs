@@ -11,6 +11,10 @@ fn person() -> Value {
         "first_name": "Jenny",
         "last_name": "Rosen",
         "dob": { "day": 1, "month": 1, "year": 1901 },
+        // Since 2025-05-29; dropped by the shape where the spec does not list them.
+        "sex": "female",
+        "unparsed_sex": "F",
+        "unparsed_place_of_birth": "San Francisco, CA",
         "address": {
             "line1": "1234 Main St.", "line2": null, "city": "San Francisco", "state": "CA",
             "postal_code": "94111", "country": "US"
@@ -117,6 +121,9 @@ pub fn verified_outputs(session: &Value, report: &Value) -> Value {
         "last_name": found["last_name"],
         "dob": found["dob"],
         "address": found["address"],
+        "sex": found["sex"],
+        "unparsed_sex": found["unparsed_sex"],
+        "unparsed_place_of_birth": found["unparsed_place_of_birth"],
         "id_number": report["id_number"]["id_number"],
         "id_number_type": report["id_number"]["id_number_type"],
         "email": session["provided_details"]["email"],

@@ -31,7 +31,7 @@ async fn every_generated_endpoint_works_against_the_fake() {
     assert!(redacted.redaction.is_some());
     let other = create_verification_session(&client, &params).await.unwrap();
     let canceled = cancel_verification_session(&client, &other.id, &Default::default()).await.unwrap();
-    assert_eq!(canceled.status, IdentityVerificationSessionStatus::Canceled);
+    assert_eq!(canceled.status, VerificationSessionStatus::Canceled);
 
     let called: BTreeSet<&str> = fake.requests().iter().filter_map(|r| r.operation).collect();
     let spec: BTreeSet<&str> = FakeStripe::operations().into_iter().collect();

@@ -9,16 +9,16 @@ use stripe_identity::*;
 use stripe_identity_fake::FakeStripe;
 
 fn document_session() -> CreateVerificationSessionParams {
-    let document = DocumentOptions::new()
-        .allowed_types([DocumentOptionsAllowedTypes::Passport])
+    let document = CreateVerificationSessionOptionsDocument::new()
+        .allowed_types([CreateVerificationSessionOptionsDocumentAllowedTypes::Passport])
         .require_matching_selfie(true)
         .require_id_number(true);
     CreateVerificationSessionParams::new()
         .type_(CreateVerificationSessionType::Document)
         .client_reference_id("user-42")
         .metadata([("order", "A-1")])
-        .options(SessionOptionsParam::new().document(document))
-        .provided_details(ProvidedDetailsParam::new().email("jenny@example.com"))
+        .options(CreateVerificationSessionOptions::new().document(document))
+        .provided_details(CreateVerificationSessionProvidedDetails::new().email("jenny@example.com"))
 }
 
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn a_session_is_created_verified_and_redacted_with_its_report() {
     let fake = FakeStripe::start().await.unwrap();
     let client = fake.client();
     let session = create_verification_session(&client, &document_session()).await.unwrap();
-    assert_eq!(session.status, IdentityVerificationSessionStatus::RequiresInput);
+    assert_eq!(session.status, VerificationSessionStatus::RequiresInput);
     assert!(session.id.as_ref().starts_with("vs_"));
     assert!(session.client_secret.as_deref().is_some_and(|s| s.starts_with(session.id.as_ref())));
     assert!(session.url.as_deref().is_some_and(|u| u.starts_with(fake.url())));
@@ -34,9 +34,9 @@ async fn a_session_is_created_verified_and_redacted_with_its_report() {
     assert!(session.last_verification_report.is_none() && session.verified_outputs.is_none());
 
     let processing = fake.process(&session.id).unwrap();
-    assert_eq!(processing.status, IdentityVerificationSessionStatus::Processing);
+    assert_eq!(processing.status, VerificationSessionStatus::Processing);
     let verified = fake.verify(&session.id).unwrap();
-    assert_eq!(verified.status, IdentityVerificationSessionStatus::Verified);
+    assert_eq!(verified.status, VerificationSessionStatus::Verified);
     let outputs = verified.verified_outputs.as_ref().unwrap();
     assert_eq!(outputs.first_name.as_deref(), Some("Jenny"));
     assert_eq!(outputs.email.as_deref(), Some("jenny@example.com"));
@@ -47,10 +47,10 @@ async fn a_session_is_created_verified_and_redacted_with_its_report() {
     assert_eq!(report.verification_session.as_deref(), Some(session.id.as_ref()));
     assert_eq!(report.client_reference_id.as_deref(), Some("user-42"));
     let document = report.document.as_ref().expect("a document check");
-    assert_eq!(document.status, GelatoDocumentReportStatus::Verified);
-    assert_eq!(document.type_, Some(GelatoDocumentReportType::Passport), "the first allowed type");
-    assert_eq!(report.selfie.as_ref().map(|s| &s.status), Some(&GelatoSelfieReportStatus::Verified));
-    assert_eq!(report.id_number.as_ref().map(|s| &s.status), Some(&GelatoIdNumberReportStatus::Verified));
+    assert_eq!(document.status, VerificationReportDocumentStatus::Verified);
+    assert_eq!(document.type_, Some(VerificationReportDocumentType::Passport), "the first allowed type");
+    assert_eq!(report.selfie.as_ref().map(|s| &s.status), Some(&VerificationReportSelfieStatus::Verified));
+    assert_eq!(report.id_number.as_ref().map(|s| &s.status), Some(&VerificationReportIdNumberStatus::Verified));
     assert!(report.email.is_none() && report.phone.is_none(), "not asked for");
     let same = retrieve_verification_report(&client, &report.id, &Default::default()).await.unwrap();
     assert_eq!(same, report);
@@ -64,7 +64,7 @@ async fn a_session_is_created_verified_and_redacted_with_its_report() {
     assert_eq!(outputs.first_name.as_deref(), Some("[redacted]"));
     assert_eq!(outputs.email.as_deref(), Some("[redacted]"));
     assert_eq!(after.client_reference_id.as_deref(), Some("[redacted]"));
-    assert_eq!(after.status, IdentityVerificationSessionStatus::Verified, "redaction keeps the status");
+    assert_eq!(after.status, VerificationSessionStatus::Verified, "redaction keeps the status");
     let report = retrieve_verification_report(&client, &report.id, &Default::default()).await.unwrap();
     assert_eq!(report.document.as_ref().unwrap().first_name.as_deref(), Some("[redacted]"));
     assert_eq!(report.verification_session.as_deref(), Some(session.id.as_ref()), "ids are not personal data");
@@ -80,23 +80,23 @@ async fn a_failed_check_returns_to_requires_input_with_last_error_and_an_unverif
     let client = fake.client();
     let session = create_verification_session(&client, &document_session()).await.unwrap();
     let failed = fake.fail(&session.id, "selfie_face_mismatch").unwrap();
-    assert_eq!(failed.status, IdentityVerificationSessionStatus::RequiresInput);
+    assert_eq!(failed.status, VerificationSessionStatus::RequiresInput);
     let last_error = failed.last_error.as_ref().unwrap();
-    assert_eq!(last_error.code, Some(GelatoSessionLastErrorCode::SelfieFaceMismatch));
+    assert_eq!(last_error.code, Some(VerificationSessionLastErrorCode::SelfieFaceMismatch));
     let report_id = failed.last_verification_report.as_ref().unwrap().id().clone();
     let report = retrieve_verification_report(&client, &report_id, &Default::default()).await.unwrap();
     let selfie = report.selfie.as_ref().unwrap();
-    assert_eq!(selfie.status, GelatoSelfieReportStatus::Unverified);
+    assert_eq!(selfie.status, VerificationReportSelfieStatus::Unverified);
     assert_eq!(
         selfie.error.as_ref().and_then(|e| e.code.clone()),
-        Some(GelatoSelfieReportErrorCode::SelfieFaceMismatch)
+        Some(VerificationReportSelfieErrorCode::SelfieFaceMismatch)
     );
-    assert_eq!(report.document.as_ref().unwrap().status, GelatoDocumentReportStatus::Verified);
+    assert_eq!(report.document.as_ref().unwrap().status, VerificationReportDocumentStatus::Verified);
 
     let error = fake.fail(&session.id, "not_a_code").unwrap_err();
     assert_eq!(error.param.as_deref(), Some("code"), "codes come from the spec's last_error.code");
     let verified = fake.verify(&session.id).unwrap();
-    assert_eq!(verified.status, IdentityVerificationSessionStatus::Verified, "a retry after a failure can pass");
+    assert_eq!(verified.status, VerificationSessionStatus::Verified, "a retry after a failure can pass");
     assert!(verified.last_error.is_none());
     assert!(fake.verify(&session.id).is_err(), "a verified session cannot be verified again");
 }
@@ -112,8 +112,8 @@ async fn an_id_number_session_gets_an_id_number_check_only() {
     let fetched = retrieve_verification_session(&client, &verified.id, &expand).await.unwrap();
     let report = fetched.last_verification_report.unwrap().as_object().unwrap().clone();
     assert!(report.document.is_none() && report.selfie.is_none());
-    assert_eq!(report.id_number.unwrap().id_number_type, Some(GelatoIdNumberReportIdNumberType::UsSsn));
-    assert_eq!(report.type_, IdentityVerificationReportType::IdNumber);
+    assert_eq!(report.id_number.unwrap().id_number_type, Some(VerificationReportIdNumberIdNumberType::UsSsn));
+    assert_eq!(report.type_, VerificationReportType::IdNumber);
 }
 
 #[tokio::test]
@@ -123,7 +123,7 @@ async fn cancel_only_from_requires_input_and_redact_not_while_processing() {
     let params = CreateVerificationSessionParams::new().type_(CreateVerificationSessionType::Document);
     let open = create_verification_session(&client, &params).await.unwrap();
     let canceled = cancel_verification_session(&client, &open.id, &Default::default()).await.unwrap();
-    assert_eq!(canceled.status, IdentityVerificationSessionStatus::Canceled);
+    assert_eq!(canceled.status, VerificationSessionStatus::Canceled);
     let again = cancel_verification_session(&client, &open.id, &Default::default()).await.unwrap_err();
     assert_eq!(again.status(), Some(400));
     assert!(fake.verify(&open.id).is_err(), "a canceled session takes no input");
@@ -152,11 +152,11 @@ async fn update_merges_metadata_and_unsets_with_empty_strings() {
     let session = create_verification_session(&client, &document_session()).await.unwrap();
     let update = UpdateVerificationSessionParams::new()
         .metadata([("order", ""), ("note", "vip")])
-        .options(SessionOptionsParam::new().document(Emptyable::Empty))
+        .options(UpdateVerificationSessionOptions::new().document(Emptyable::Empty))
         .type_(UpdateVerificationSessionType::IdNumber);
     let updated = update_verification_session(&client, &session.id, &update).await.unwrap();
     assert_eq!(updated.metadata.into_iter().collect::<Vec<_>>(), [("note".to_string(), "vip".to_string())]);
-    assert_eq!(updated.type_, IdentityVerificationSessionType::IdNumber);
+    assert_eq!(updated.type_, VerificationSessionType::IdNumber);
     assert!(updated.options.unwrap().document.is_none(), "options[document]= unsets it");
     assert_eq!(updated.client_reference_id.as_deref(), Some("user-42"), "what is not sent stays");
 }
@@ -259,4 +259,50 @@ async fn redaction_reaches_events_the_request_log_and_saved_answers() {
     assert_eq!(replayed.client_reference_id.as_deref(), Some("[redacted]"), "the saved answer is redacted too");
     let shown = format!("{:?}", fake.requests()[0]);
     assert!(shown.contains("client_reference_id") && !shown.contains("user-42"), "Debug names parameters: {shown}");
+}
+
+/// What 2024-08-08 to 2025-12-16 added: the fake takes, keeps, filters on and returns it.
+#[tokio::test]
+async fn related_customer_and_person_are_stored_filtered_and_returned() {
+    let fake = FakeStripe::start().await.unwrap();
+    let client = fake.client();
+    let person = CreateVerificationSessionRelatedPerson::new("acct_1Nv0FGQ9RKHgCVdK", "person_1Nv0FGQ9RKHgCVdK");
+    let params = document_session().related_customer("cus_A").related_person(person);
+    let session = create_verification_session(&client, &params).await.unwrap();
+    assert_eq!(session.related_customer.as_deref(), Some("cus_A"));
+    let related = session.related_person.as_ref().expect("related_person returned");
+    assert_eq!(
+        (related.account.as_str(), related.person.as_str()),
+        ("acct_1Nv0FGQ9RKHgCVdK", "person_1Nv0FGQ9RKHgCVdK")
+    );
+    let other = create_verification_session(&client, &document_session().related_customer("cus_B")).await.unwrap();
+    let plain = create_verification_session(&client, &document_session()).await.unwrap();
+    assert_eq!(plain.related_customer, None);
+
+    let fetched = retrieve_verification_session(&client, &session.id, &Default::default()).await.unwrap();
+    assert_eq!(fetched.related_person, session.related_person);
+    let filter = ListVerificationSessionsParams::new().related_customer("cus_B");
+    let page = list_verification_sessions(&client, &filter).await.unwrap();
+    let ids: Vec<&VerificationSessionId> = page.data.iter().map(|s| &s.id).collect();
+    assert_eq!(ids, [&other.id]);
+
+    // The 2025-05-29 document fields reach the report and the verified outputs.
+    let verified = fake.verify(&session.id).unwrap();
+    let outputs = verified.verified_outputs.as_ref().unwrap();
+    assert_eq!(outputs.sex, Some(VerificationSessionVerifiedOutputsSex::Female));
+    assert!(outputs.unparsed_place_of_birth.is_some());
+}
+
+/// `metadata=` removes every key, as Stripe documents.
+#[tokio::test]
+async fn an_empty_metadata_clears_every_key() {
+    let fake = FakeStripe::start().await.unwrap();
+    let client = fake.client();
+    let session = create_verification_session(&client, &document_session()).await.unwrap();
+    assert!(!session.metadata.is_empty());
+    let cleared =
+        update_verification_session(&client, &session.id, &UpdateVerificationSessionParams::new().clear_metadata())
+            .await
+            .unwrap();
+    assert!(cleared.metadata.is_empty(), "{:?}", cleared.metadata.keys());
 }

@@ -38,6 +38,13 @@ impl<T: Object> Expandable<T> {
     }
 }
 
+/// An expanded object, as a test builds one: `.last_verification_report(report)`.
+impl<T: Object> From<T> for Expandable<T> {
+    fn from(object: T) -> Self {
+        Expandable::Object(Box::new(object))
+    }
+}
+
 impl<T: Object + Clone> Clone for Expandable<T> {
     fn clone(&self) -> Self {
         match self {

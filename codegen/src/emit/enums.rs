@@ -3,17 +3,30 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::Variant;
+use crate::ir::{is_personal, Variant};
 use crate::lower::UNRECOGNIZED;
 
-/// A string enum that keeps values it does not know in its `Unrecognized` variant.
+/// A string enum that keeps values it does not know in its `Unrecognized` variant. One that
+/// holds personal data prints `[redacted]` as its `Debug`, wherever it is printed from.
 pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path) -> TokenStream {
+    let (derive_debug, debug) = if is_personal(variants) {
+        let debug = quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    std::fmt::Debug::fmt(&#rt::Redacted, f)
+                }
+            }
+        };
+        (quote!(), debug)
+    } else {
+        (quote!(Debug,), quote!())
+    };
     let unrecognized = format_ident!("{}", UNRECOGNIZED);
     let idents: Vec<syn::Ident> = variants.iter().map(|v| format_ident!("{}", v.name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let docs = values.iter().map(|v| format!(" `{v}`"));
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, #derive_debug PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #docs] #idents,)*
@@ -52,6 +65,7 @@ pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path)
                 #rt::de::from_str_value(deserializer, |value: &str| Self::from(value))
             }
         }
+        #debug
     }
 }
 

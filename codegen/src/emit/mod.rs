@@ -20,7 +20,8 @@ use crate::ir::{Api, Type};
 /// `runtime` is the path of the crate the generated code calls (`crate` inside stripe-identity).
 pub fn render(api: &Api, runtime: &str, header: &str) -> Result<String, Error> {
     let rt: syn::Path = syn::parse_str(runtime).map_err(|e| Error::msg(format!("runtime path `{runtime}`: {e}")))?;
-    let emitter = Emitter { rt };
+    let index = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let emitter = Emitter { rt, index };
     let api_version = &api.api_version;
     let types = api.types.iter().map(|t| emitter.type_def(t));
     let operations = api.operations.iter().map(|op| emitter.operation(op));
@@ -48,11 +49,13 @@ fn format_file(tokens: TokenStream, header: &str) -> Result<String, Error> {
     Ok(text)
 }
 
-struct Emitter {
+struct Emitter<'a> {
     rt: syn::Path,
+    /// Every type by name, for what one type's code needs of another (a model's placeholder).
+    index: std::collections::BTreeMap<&'a str, &'a crate::ir::TypeDef>,
 }
 
-impl Emitter {
+impl Emitter<'_> {
     fn ty(&self, ty: &Type) -> TokenStream {
         let rt = &self.rt;
         match ty {

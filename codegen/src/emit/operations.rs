@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, Emitter};
 use crate::ir::Operation;
 
-impl Emitter {
+impl Emitter<'_> {
     pub(super) fn operation(&self, op: &Operation) -> TokenStream {
         let rt = &self.rt;
         let doc = doc_attrs(&op.doc);

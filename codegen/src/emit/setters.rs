@@ -1,13 +1,105 @@
-//! How params are built: `new(required…)` and one chainable setter per field, each taking what
-//! converts into the field (`impl Into<T>`; any iterable for lists and maps).
+//! How structs are built: params with `new(required…)`, models with `new()`, and both with one
+//! chainable setter per field, each taking what converts into the field (`impl Into<T>`; any
+//! iterable for lists and maps).
+//!
+//! A model's `new()` takes nothing, so a spec bump that adds a required field changes no call:
+//! required fields start at a placeholder (empty string, zero, `false`, empty list, the enum's
+//! first value, a nested model's `new()`), optional ones at `None`. It is for tests that need a
+//! Stripe object without writing its JSON.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Emitter;
-use crate::ir::{Field, Type};
+use crate::ir::{Field, Type, TypeKind};
+use crate::lower::UNRECOGNIZED;
 
-impl Emitter {
+impl Emitter<'_> {
+    /// `new()` with every field at its placeholder, `Default` as the same, and the setters.
+    pub(super) fn model_builder(&self, name: &syn::Ident, fields: &[Field]) -> TokenStream {
+        let inits = fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.name);
+            let value = if f.optional() { quote!(None) } else { self.placeholder(&f.ty, 0) };
+            quote!(#ident: #value)
+        });
+        let setters = fields.iter().map(|f| self.setter(f));
+        quote! {
+            impl #name {
+                /// A value with every optional field left out and every required one at a
+                /// placeholder (empty, zero, `false` or the first value), for tests; set what
+                /// matters with the methods below. Adding a field to the spec changes no call.
+                pub fn new() -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+            }
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    }
+
+    /// A value of `ty` that any required field can start at. `depth` bounds the walk through
+    /// aliases and union arms (a by-value cycle of required fields cannot hold finite JSON, so
+    /// never ends in a real spec; past the bound, a nested `new()` is called instead).
+    fn placeholder(&self, ty: &Type, depth: usize) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            Type::String => quote!(String::new()),
+            Type::Bool => quote!(false),
+            Type::Integer => quote!(0),
+            Type::Number => quote!(0.0),
+            Type::Timestamp => quote!(#rt::Timestamp(0)),
+            Type::Json => quote!(serde_json::Value::Null),
+            Type::Provided(_) => quote!(Default::default()),
+            Type::Vec(_) => quote!(Vec::new()),
+            Type::Map(_) => quote!(std::collections::BTreeMap::new()),
+            Type::Boxed(inner) => {
+                let inner = self.placeholder(inner, depth);
+                quote!(Box::new(#inner))
+            }
+            Type::Expandable(_) => quote!(#rt::Expandable::Id(From::from(""))),
+            Type::Emptyable(_) => quote!(#rt::Emptyable::Empty),
+            Type::List(_) => quote!(#rt::List { data: Vec::new(), has_more: false, url: String::new() }),
+            Type::Named(name) => self.named_placeholder(name, depth),
+        }
+    }
+
+    fn named_placeholder(&self, name: &str, depth: usize) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        let Some(def) = self.index.get(name).filter(|_| depth < 8) else { return quote!(#ident::new()) };
+        match &def.kind {
+            TypeKind::Struct(s) if def.role.sent => {
+                let args = s.fields.iter().filter(|f| !f.optional()).map(|f| self.placeholder(&f.ty, depth + 1));
+                quote!(#ident::new(#(#args),*))
+            }
+            TypeKind::Struct(_) => quote!(#ident::new()),
+            TypeKind::Enum(variants) => match variants.first() {
+                Some(first) => {
+                    let variant = format_ident!("{}", first.name);
+                    quote!(#ident::#variant)
+                }
+                None => {
+                    let unrecognized = format_ident!("{}", UNRECOGNIZED);
+                    quote!(#ident::#unrecognized(String::new()))
+                }
+            },
+            TypeKind::Union(union) => match union.arms.first() {
+                Some(arm) => {
+                    let variant = format_ident!("{}", arm.name);
+                    let value = self.placeholder(&arm.ty, depth + 1);
+                    quote!(#ident::#variant(#value))
+                }
+                // Lowering refuses a union without arms.
+                None => quote!(#ident::new()),
+            },
+            TypeKind::Alias(ty) => self.placeholder(ty, depth + 1),
+            TypeKind::Id => quote!(#ident::from("")),
+        }
+    }
+
     pub(super) fn setters(&self, name: &syn::Ident, fields: &[Field]) -> TokenStream {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
         let args = required.iter().map(|f| {
@@ -24,6 +116,7 @@ impl Emitter {
             }
         });
         let setters = fields.iter().map(|f| self.setter(f));
+        let clears = fields.iter().filter_map(|f| clear(f, fields, &self.rt));
         let what = if required.is_empty() {
             "every field left out"
         } else {
@@ -37,6 +130,7 @@ impl Emitter {
                     Self { #(#inits),* }
                 }
                 #(#setters)*
+                #(#clears)*
             }
         }
     }
@@ -46,6 +140,16 @@ impl Emitter {
         // `new` is the constructor; a field of that name gets `with_new`.
         let method = if field.name == "new" { format_ident!("with_new") } else { ident.clone() };
         let (arg, value) = match &field.ty {
+            // A map that may be sent empty is set from pairs; `clear_…` sends it empty.
+            Type::Emptyable(map) if matches!(**map, Type::Map(_)) => {
+                let Type::Map(item) = &**map else { unreachable!() };
+                let item = self.ty(item);
+                let rt = &self.rt;
+                (
+                    quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#item>)>),
+                    quote!(#rt::Emptyable::Set(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect())),
+                )
+            }
             Type::Vec(item) => {
                 let item = self.ty(item);
                 (
@@ -75,4 +179,24 @@ impl Emitter {
             }
         }
     }
+}
+
+/// `clear_{field}()` for a map that may be sent empty: sends `field=`, which Stripe takes as
+/// "remove every key". Left out if another field already has that name.
+fn clear(field: &Field, fields: &[Field], rt: &syn::Path) -> Option<TokenStream> {
+    let Type::Emptyable(inner) = &field.ty else { return None };
+    let name = format!("clear_{}", field.name);
+    if !matches!(**inner, Type::Map(_)) || fields.iter().any(|f| f.name == name) {
+        return None;
+    }
+    let (ident, method) = (format_ident!("{}", field.name), format_ident!("{}", name));
+    let value = if field.optional() { quote!(Some(#rt::Emptyable::Empty)) } else { quote!(#rt::Emptyable::Empty) };
+    let doc = format!(" Sends `{}=` (empty), which removes every key.", field.wire);
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #method(mut self) -> Self {
+            self.#ident = #value;
+            self
+        }
+    })
 }

@@ -8,7 +8,7 @@ use super::{doc_attrs, Emitter};
 use crate::ir::{Field, Struct, Type, TypeDef, TypeKind, Union};
 use crate::lower::UNRECOGNIZED;
 
-impl Emitter {
+impl Emitter<'_> {
     pub(super) fn type_def(&self, def: &TypeDef) -> TokenStream {
         let doc = doc_attrs(&def.doc);
         let name = format_ident!("{}", def.name);
@@ -50,12 +50,13 @@ impl Emitter {
         if !redacts {
             derives.push(quote!(Debug));
         }
-        if s.fields.iter().all(Field::optional) {
+        // A model's `Default` is its `new()`, whatever its fields.
+        if sent && s.fields.iter().all(Field::optional) {
             derives.push(quote!(Default));
         }
         derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
         let debug = redacts.then(|| redacted_debug(name, &s.fields, rt));
-        let setters = sent.then(|| self.setters(name, &s.fields));
+        let setters = if sent { self.setters(name, &s.fields) } else { self.model_builder(name, &s.fields) };
         let object = s.object_id.as_ref().map(|id| {
             let (id_type, id_ref) = match id {
                 Type::Named(_) => {

@@ -3,12 +3,13 @@
 //! endpoint functions, `ids` the typed ids, and `passes` the whole-IR rules (cycles, roles).
 
 mod ids;
+mod names;
 mod operation;
 mod passes;
 pub mod shape;
 mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::to_rustdoc;
 use crate::error::Error;
@@ -67,6 +68,28 @@ pub fn lower(
     provided: &BTreeMap<String, String>,
     api_version: String,
 ) -> Result<Api, Error> {
+    // Twice (see `names`): under the schemas' own names to learn where each is used, then under
+    // the names those uses give.
+    let own: Vec<(String, String)> = names::own_names(&subset.schemas).into_iter().collect();
+    let (_, _, uses) = lower_named(subset, prefixes, provided, &own)?;
+    let (mut types, operations, _) =
+        lower_named(subset, prefixes, provided, &names::component_names(&subset.schemas, &uses))?;
+    types.push(event_type(&subset.event_types));
+    passes::box_cycles(&mut types);
+    passes::assign_roles(&mut types, &operations);
+    passes::redact_by_type(&mut types);
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let conversions = passes::enum_conversions(&types);
+    Ok(Api { api_version, types, operations, conversions })
+}
+
+/// One lowering, with the components named `names` (claimed in that order).
+fn lower_named(
+    subset: &Subset,
+    prefixes: &[String],
+    provided: &BTreeMap<String, String>,
+    names: &[(String, String)],
+) -> Result<(Vec<TypeDef>, Vec<crate::ir::Operation>, names::Uses), Error> {
     let mut lowerer = Lowerer {
         components: &subset.schemas,
         provided,
@@ -75,14 +98,20 @@ pub fn lower(
         ids: ids::IdTypes::default(),
         inline: BTreeMap::new(),
         types: Vec::new(),
+        root: names::Root::Operation(String::new()),
+        root_name: String::new(),
+        field_hints: BTreeSet::new(),
+        uses: names::Uses::new(),
     };
-    for name in subset.schemas.keys() {
-        let rust = lowerer.names.claim(&type_name(name));
-        lowerer.rust_names.insert(name.clone(), rust);
+    for (component, candidate) in names {
+        let rust = lowerer.names.claim(candidate);
+        lowerer.rust_names.insert(component.clone(), rust);
     }
     lowerer.ids = ids::IdTypes::assign(&subset.schemas, &mut lowerer.names);
     lowerer.types.extend(lowerer.ids.definitions());
     for (name, schema) in &subset.schemas {
+        lowerer.root = names::Root::Component(name.clone());
+        lowerer.root_name = lowerer.rust_names[name].clone();
         lowerer.define_component(name, Node::of(schema))?;
     }
     let mut fn_names = Namespace::default();
@@ -90,14 +119,7 @@ pub fn lower(
     for selected in &subset.operations {
         operations.push(lowerer.operation(selected, prefixes, &mut fn_names)?);
     }
-    let mut types = lowerer.types;
-    types.push(event_type(&subset.event_types));
-    passes::box_cycles(&mut types);
-    passes::assign_roles(&mut types, &operations);
-    passes::redact_by_type(&mut types);
-    types.sort_by(|a, b| a.name.cmp(&b.name));
-    let conversions = passes::enum_conversions(&types);
-    Ok(Api { api_version, types, operations, conversions })
+    Ok((lowerer.types, operations, lowerer.uses))
 }
 
 /// The open enum of the webhook event types, always named [`EVENT_TYPE`] (the runtime's webhook
@@ -125,6 +147,15 @@ struct Lowerer<'s> {
     /// Inline types already defined, so an identical schema under the same name is reused.
     inline: BTreeMap<String, &'s openapiv3::Schema>,
     types: Vec<TypeDef>,
+    /// What the names of the types being defined are built on, and its Rust name (the
+    /// prefix of every hint below it).
+    root: names::Root,
+    root_name: String,
+    /// The hints that name a field's place (`{Type}{Field}`), as opposed to a union arm's or a
+    /// response's.
+    field_hints: BTreeSet<String>,
+    /// Where each component is used.
+    uses: names::Uses,
 }
 
 impl<'s> Lowerer<'s> {
@@ -164,7 +195,10 @@ impl<'s> Lowerer<'s> {
         pointer: &str,
     ) -> Result<(Type, bool), Error> {
         let ty = match (classified.shape, node) {
-            (Shape::Ref(name), _) => self.named(name),
+            (Shape::Ref(name), _) => {
+                self.record_use(name, hint);
+                self.named(name)
+            }
             (Shape::Expandable(mut targets), Node::Item(schema)) => {
                 let target = if targets.len() == 1 {
                     let (at, target) = targets.remove(0);
@@ -196,6 +230,20 @@ impl<'s> Lowerer<'s> {
         Ok((ty, classified.nullable))
     }
 
+    /// Notes that `component` is used at `hint`: a field's place, or another.
+    fn record_use(&mut self, component: &str, hint: &str) {
+        let suffix = hint.strip_prefix(self.root_name.as_str()).filter(|s| !s.is_empty());
+        let place = suffix.filter(|_| self.field_hints.contains(hint)).map(|s| (self.root.clone(), s.to_string()));
+        self.uses.entry(component.to_string()).or_default().insert(place);
+    }
+
+    /// The hint of field `wire` of a type named `owner`, marked as a field's place.
+    fn field_hint(&mut self, owner: &str, wire: &str) -> String {
+        let hint = format!("{owner}{}", type_name(wire));
+        self.field_hints.insert(hint.clone());
+        hint
+    }
+
     /// A reference to a component: generated, or provided by the runtime.
     fn named(&self, component: &str) -> Type {
         match self.provided.get(component) {
@@ -204,8 +252,8 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// Names and defines an inline schema (its `title`, else `hint`), reusing an identical
-    /// schema already defined under that name.
+    /// Names and defines an inline schema, reusing an identical schema already defined under
+    /// that name: after its place (`hint`) when that is a field, else its `title` when it has one.
     fn define_inline(
         &mut self,
         schema: &'s openapiv3::Schema,
@@ -213,7 +261,7 @@ impl<'s> Lowerer<'s> {
         pointer: &str,
         build: impl FnOnce(&mut Self, &str) -> Result<TypeKind, Error>,
     ) -> Result<String, Error> {
-        let titled = schema.schema_data.title.as_deref().map(type_name);
+        let titled = schema.schema_data.title.as_deref().filter(|_| !self.field_hints.contains(hint)).map(type_name);
         for candidate in titled.iter().map(String::as_str).chain([hint]) {
             if self.inline.get(candidate).is_some_and(|defined| *defined == schema) {
                 return Ok(candidate.to_string());

@@ -35,6 +35,8 @@ impl<'s> Lowerer<'s> {
         let name =
             if fn_names.is_taken(&base) { fn_names.claim(&field_name(&operation_id)) } else { fn_names.claim(&base) };
         let hint = type_name(&name);
+        self.root = super::names::Root::Operation(hint.clone());
+        self.root_name = hint.clone();
 
         let mut path_params = self.path_params(selected)?;
         let query_fields = self.query_fields(selected, &hint)?;
@@ -125,7 +127,8 @@ impl<'s> Lowerer<'s> {
             let node = Node::of(schema);
             self.check_query_style(data, allow_reserved, style, node, at)?;
             let schema_at = push_pointer(at, "schema");
-            let (ty, nullable) = self.lower(node, &format!("{hint}{}", type_name(&data.name)), &schema_at)?;
+            let field_hint = self.field_hint(hint, &data.name);
+            let (ty, nullable) = self.lower(node, &field_hint, &schema_at)?;
             let description = match node {
                 Node::Item(schema) => data.description.as_deref().or(schema.schema_data.description.as_deref()),
                 Node::Ref(_) => data.description.as_deref(),
@@ -222,7 +225,8 @@ impl<'s> Lowerer<'s> {
         }
         let hint = type_name(name);
         let body_name = self.names.claim(&format!("{hint}{}", if has_query { "BodyParams" } else { "Params" }));
-        let kind = self.object(object, &object_at, &hint, None)?;
+        let mut kind = self.object(object, &object_at, &hint, None)?;
+        emptyable_maps(&mut kind);
         self.push_params(&body_name, name, &selected.pointer, kind);
         Ok(Some(body_name))
     }
@@ -315,6 +319,18 @@ impl<'s> Lowerer<'s> {
             kind,
             role: Role::default(),
         });
+    }
+}
+
+/// Stripe clears a hash parameter sent as the empty string ("All keys can be unset by posting an
+/// empty value to `metadata`", its spec says), whether or not the spec spells the `""` arm out:
+/// every map of a form body may be sent empty.
+fn emptyable_maps(kind: &mut TypeKind) {
+    let TypeKind::Struct(body) = kind else { return };
+    for field in &mut body.fields {
+        if matches!(field.ty, Type::Map(_)) {
+            field.ty = Type::Emptyable(Box::new(field.ty.clone()));
+        }
     }
 }
 

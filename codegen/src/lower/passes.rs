@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Operation, Role, Type, TypeDef, TypeKind};
+use crate::ir::{is_personal, Operation, Role, Type, TypeDef, TypeKind};
 
 /// Boxes every by-value reference that closes a cycle, so recursive types have a size.
 pub fn box_cycles(types: &mut [TypeDef]) {
@@ -98,7 +98,9 @@ pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
 /// Hides from `Debug` every value whose type can hold personal data (strings, numbers, maps,
 /// raw JSON), in every struct and union: fail closed, so a field a future spec adds to verified
 /// outputs or a report is hidden too. Shown: booleans, timestamps, enums (codes), typed ids,
-/// `id` and `object`, and nested generated types (which hide their own values).
+/// `id` and `object`, and nested generated types (which hide their own values). An enum that
+/// lists [`REDACTED_VALUE`] is personal data itself (a person's `sex`): the spec says so by
+/// listing the value a redacted object holds, so it is hidden like a string ([`is_personal`]).
 pub fn redact_by_type(types: &mut [TypeDef]) {
     let kinds: BTreeMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
     for t in types.iter_mut() {
@@ -122,6 +124,7 @@ fn shown(ty: &Type, kinds: &BTreeMap<String, TypeKind>, depth: usize) -> bool {
         Type::Vec(inner) | Type::Boxed(inner) | Type::Emptyable(inner) => shown(inner, kinds, depth),
         Type::Named(name) => match kinds.get(name) {
             Some(TypeKind::Alias(aliased)) => depth < 8 && shown(aliased, kinds, depth + 1),
+            Some(TypeKind::Enum(variants)) => !is_personal(variants),
             Some(_) => true,
             None => false,
         },

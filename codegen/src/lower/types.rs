@@ -9,7 +9,7 @@ use super::{Lowerer, UNRECOGNIZED};
 use crate::error::{push_pointer, Error};
 use crate::filter::component;
 use crate::ir::{Arm as UnionArm, Struct, Type, TypeKind, Union, Variant};
-use crate::naming::{type_name, variant_name, Namespace};
+use crate::naming::{variant_name, Namespace};
 
 /// A property on its way to becoming a field: its pointer and schema.
 type Property<'s> = (String, Node<'s>);
@@ -63,7 +63,8 @@ impl<'s> Lowerer<'s> {
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         for (wire, (at, node)) in properties {
-            let (mut ty, nullable) = self.lower(node, &format!("{hint}{}", type_name(&wire)), &at)?;
+            let field_hint = self.field_hint(hint, &wire);
+            let (mut ty, nullable) = self.lower(node, &field_hint, &at)?;
             if wire == "id" && ty == Type::String {
                 ty = object_id.clone().unwrap_or(ty);
             }

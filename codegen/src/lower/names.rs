@@ -1,0 +1,113 @@
+//! The Rust names of component schemas, named as Stripe's docs and SDKs name them: from where
+//! they are used (`VerificationSession.Options.Document` → `VerificationSessionOptionsDocument`),
+//! never from Stripe's internal schema names (`gelato_session_document_options`).
+//!
+//! The rule, in order:
+//! 1. A resource (`x-resourceId`) is named after the last segment of its id
+//!    (`identity.verification_session` → `VerificationSession`), or after the whole id when two
+//!    resources of the subset share that segment — the rule its typed id follows too.
+//! 2. A schema used in exactly one place, a field of one type (through `null`, array, map or
+//!    expandable wrappers), is named after that type and field: `VerificationSession` +
+//!    `options` → `VerificationSessionOptions`. Inline schemas at a field are named the same way;
+//!    their `title` (Stripe's internal param names such as `session_options_param`) is not used.
+//! 3. A schema reached from two or more places, or from a place that is not a field (a union
+//!    arm, a whole response), has no single owner: it keeps its own name (`address` →
+//!    `Address`), as stripe-node's shared `Stripe.Address`.
+//!
+//! Every place-derived name depends only on the path from a resource or an operation, so a
+//! spec bump that moves an inline schema's title or adds fields elsewhere renames nothing. The one
+//! rename left is a schema that gains a second place (rule 2 → rule 3), which `diff` reports.
+//!
+//! Lowering runs twice to apply it: once under the schemas' own names to record their uses,
+//! once under the names those uses give.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::ReferenceOr;
+
+use super::shape::{resource_id, Components};
+use crate::naming::type_name;
+
+/// What a name is built on: a component schema, or an operation (by its type-name stem,
+/// `CreateVerificationSession`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Root {
+    Component(String),
+    Operation(String),
+}
+
+/// Where a component is used: a field `suffix` below `root` (`Options`, `OptionsDocument`), or
+/// `None` for a place that is not a field.
+pub(super) type Place = Option<(Root, String)>;
+
+/// Every place each component is used, recorded by the first lowering.
+pub(super) type Uses = BTreeMap<String, BTreeSet<Place>>;
+
+/// Each component under its own name (the first lowering's names, rule 3 for all).
+pub(super) fn own_names(components: &Components) -> BTreeMap<String, String> {
+    components.keys().map(|name| (name.clone(), type_name(name))).collect()
+}
+
+/// The name each component takes, by the rule above; resources first, so that they win a clash.
+pub(super) fn component_names(components: &Components, uses: &Uses) -> Vec<(String, String)> {
+    let resources: BTreeMap<&str, &str> = components
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(schema) => resource_id(schema).map(|id| (name.as_str(), id)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect();
+    let last = |id: &str| type_name(id.rsplit('.').next().unwrap_or(id));
+    let resource_name = |id: &str| {
+        let shared = resources.values().filter(|other| last(other) == last(id)).count() > 1;
+        if shared {
+            type_name(id)
+        } else {
+            last(id)
+        }
+    };
+    let mut namer = Namer { resources: &resources, resource_name: &resource_name, uses, visiting: BTreeSet::new() };
+    let (mut first, mut rest) = (Vec::new(), Vec::new());
+    for component in components.keys() {
+        let name = namer.name(component);
+        if resources.contains_key(component.as_str()) {
+            first.push((component.clone(), name));
+        } else {
+            rest.push((component.clone(), name));
+        }
+    }
+    first.extend(rest);
+    first
+}
+
+struct Namer<'a> {
+    resources: &'a BTreeMap<&'a str, &'a str>,
+    resource_name: &'a dyn Fn(&str) -> String,
+    uses: &'a Uses,
+    /// Components whose name is being worked out: a schema whose only place is inside itself
+    /// (directly or through others) keeps its own name.
+    visiting: BTreeSet<String>,
+}
+
+impl Namer<'_> {
+    fn name(&mut self, component: &str) -> String {
+        if let Some(id) = self.resources.get(component) {
+            return (self.resource_name)(id);
+        }
+        let only_place = match self.uses.get(component) {
+            Some(places) if places.len() == 1 => places.iter().next().cloned().flatten(),
+            _ => None,
+        };
+        let Some((root, suffix)) = only_place else { return type_name(component) };
+        if !self.visiting.insert(component.to_string()) {
+            return type_name(component);
+        }
+        let base = match &root {
+            Root::Component(owner) if owner == component => type_name(component),
+            Root::Component(owner) => self.name(owner),
+            Root::Operation(stem) => stem.clone(),
+        };
+        self.visiting.remove(component);
+        format!("{base}{suffix}")
+    }
+}
