@@ -1,7 +1,11 @@
-//! The spec's parameter and object tables for the fake, from the same spec as stripe-identity
-//! (`STRIPE_IDENTITY_SPEC`, when set, is relative to the workspace root, as for that crate).
+//! The spec's parameter and object tables for the fake, from the very spec stripe-identity was
+//! generated from: its build script exports the path (`links`), so `STRIPE_IDENTITY_SPEC` and
+//! the vendored spec mean the same file for both packages, wherever they were fetched from.
 
 fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    stripe_identity_codegen::Generator::from_env_in(&root, "spec/stripe.json").run_table_build_script("tables.rs");
+    let Some(generator) = stripe_identity_codegen::Generator::from_dependency() else {
+        eprintln!("error: stripe-identity's build script exported no spec (DEP_STRIPE_IDENTITY_SPEC is unset)");
+        std::process::exit(1);
+    };
+    generator.run_table_build_script("tables.rs");
 }

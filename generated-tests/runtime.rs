@@ -434,3 +434,140 @@ fn a_verified_session_with_its_report_is_one_expression() {
     assert_eq!(decoded, session);
     assert_eq!(VerificationSession::default(), VerificationSession::new());
 }
+
+/// The crate's own client and one built on a caller's `reqwest::ClientBuilder` that asks for
+/// redirects and `Referer`: both must refuse them.
+fn transports(url: &str, limit: usize) -> Vec<(&'static str, Client)> {
+    let build =
+        |builder: ClientBuilder| builder.base_url(url).max_retries(0).max_response_bytes(limit).build().unwrap();
+    let permissive = reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)).referer(true);
+    vec![("default", build(Client::builder(KEY))), ("caller's builder", build(Client::builder(KEY).http(permissive)))]
+}
+
+#[tokio::test]
+async fn a_redirect_is_a_typed_error_and_never_followed() {
+    let elsewhere = MockStripe::start(vec![Reply::json(200, session_json()); 2]).await;
+    let location = format!("{}/v1/stolen?key=yes", elsewhere.url());
+    let redirect = Reply::json(302, "{}").header("Location", &location);
+    let server = MockStripe::start(vec![redirect; 2]).await;
+    for (name, client) in transports(server.url(), DEFAULT_MAX_RESPONSE_BYTES) {
+        let params = ListVerificationSessionsParams::new().client_reference_id("user_42");
+        let error = list_verification_sessions(&client, &params).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Redirect { status: 302, request_id: Some(id) } if id == "req_test_302"),
+            "{name}: {error:?}"
+        );
+        assert_eq!(error.status(), Some(302));
+    }
+    assert!(elsewhere.requests().is_empty(), "the redirect was followed: {:?}", elsewhere.requests());
+    assert!(server.requests().iter().all(|r| r.header("Referer").is_none()));
+}
+
+/// A server that answers every request with `head` and then `total` bytes of body in 64 KiB
+/// chunks (or until the client hangs up); it reports how many it managed to write.
+async fn flooding_server(head: &'static str, total: usize) -> (String, tokio::sync::mpsc::UnboundedReceiver<usize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (written, receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let written = written.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 8192];
+                let _ = stream.read(&mut request).await;
+                let _ = stream.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < total {
+                    let framed = format!("{:x}\r\n", chunk.len());
+                    let ok = stream.write_all(framed.as_bytes()).await.is_ok()
+                        && stream.write_all(&chunk).await.is_ok()
+                        && stream.write_all(b"\r\n").await.is_ok();
+                    if !ok {
+                        break;
+                    }
+                    sent += chunk.len();
+                }
+                let _ = written.send(sent);
+            });
+        }
+    });
+    (url, receiver)
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_is_a_typed_error_after_at_most_the_limit() {
+    const LIMIT: usize = 256 * 1024;
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nRequest-Id: req_flood\r\nTransfer-Encoding: chunked\r\n\r\n";
+    // 64 MiB, as good as endless next to the limit.
+    let (url, _written) = flooding_server(head, 64 * 1024 * 1024).await;
+    for (name, client) in transports(&url, LIMIT) {
+        let error = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::BodyTooLarge { status: 200, limit: LIMIT, request_id: Some(id) } if id == "req_flood"),
+            "{name}: {error:?}"
+        );
+    }
+    // An announced length past the limit is refused before any of it is read.
+    let server = MockStripe::start(vec![Reply::json(200, " ".repeat(LIMIT + 1)); 2]).await;
+    for (name, client) in transports(server.url(), LIMIT) {
+        let error = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap_err();
+        assert!(matches!(error, Error::BodyTooLarge { .. }), "{name}: {error:?}");
+    }
+    // At the limit exactly, it is read.
+    let body = session_json();
+    let server = MockStripe::start(vec![Reply::json(200, body.clone()); 2]).await;
+    for (name, client) in transports(server.url(), body.len()) {
+        let result = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await;
+        assert!(result.is_ok(), "{name}: {result:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_whose_last_object_has_no_id_is_yielded_then_fails_clearly() {
+    let blank = session_json().replacen(r#""id": "vs_1MwBkz2eZvKYlo2CfN9n8u7J""#, r#""id": """#, 1);
+    let page = |more: bool| json!({ "object": "list", "data": [serde_json::from_str::<Value>(&blank).unwrap()], "has_more": more, "url": SESSIONS });
+    let server = MockStripe::start(vec![Reply::json(200, page(true).to_string())]).await;
+    let mut stream = list_verification_sessions(&client(&server), &Default::default()).stream();
+    let first = stream.next().await.expect("the page's object").expect("decoded");
+    assert_eq!(first.id.as_str(), "");
+    let error = stream.next().await.expect("an error, not a silent end").unwrap_err();
+    assert!(error.to_string().contains("empty id"), "{error}");
+    assert!(stream.next().await.is_none());
+    assert_eq!(server.requests().len(), 1, "no page was requested without a cursor");
+
+    let server = MockStripe::start(vec![Reply::json(200, page(false).to_string())]).await;
+    let all = list_verification_sessions(&client(&server), &Default::default()).collect_all(10).await.unwrap();
+    assert_eq!(all.len(), 1, "the last page's objects are kept");
+}
+
+/// Queue-first handlers: `verify` checks the signature and hands back the bytes untouched,
+/// whatever they hold; the version an event was rendered in is visible once decoded.
+#[test]
+fn verify_returns_the_raw_payload_and_the_event_tells_its_api_version() {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let raw = b"not even JSON, but signed".to_vec();
+    let header = webhook::sign(&raw, "whsec_test", now);
+    assert_eq!(webhook::verify(&raw, &header, "whsec_test").unwrap(), raw.as_slice());
+    assert_eq!(webhook::verify(&raw, &header, "whsec_other"), Err(WebhookError::NoMatchingSignature));
+    assert!(matches!(webhook::construct_event(&raw, &header, "whsec_test"), Err(WebhookError::InvalidPayload(_))));
+
+    let current = webhook::decode_event(&event("identity.verification_session.verified", session("vs_1"))).unwrap();
+    assert_eq!(current.api_version_mismatch(), None);
+    // An endpoint on an older version: a session that still decodes is typed, and says so.
+    let mut older: Value =
+        serde_json::from_slice(&event("identity.verification_session.verified", session("vs_2"))).unwrap();
+    older["api_version"] = json!("2020-08-27");
+    let older = webhook::decode_event(older.to_string().as_bytes()).unwrap();
+    assert!(matches!(older.data.object, EventObject::VerificationSession(_)));
+    assert_eq!(older.api_version_mismatch(), Some("2020-08-27"));
+    // One that does not decode stays JSON, and says so too.
+    let mut odd: Value =
+        serde_json::from_slice(&event("identity.verification_session.verified", session("vs_3"))).unwrap();
+    odd["api_version"] = json!("2030-01-01.future");
+    odd["data"]["object"]["status"] = json!(42);
+    let odd = webhook::decode_event(odd.to_string().as_bytes()).unwrap();
+    assert!(matches!(odd.data.object, EventObject::Other(_)));
+    assert_eq!(odd.api_version_mismatch(), Some("2030-01-01.future"));
+}

@@ -86,3 +86,18 @@ fn the_identity_subset_holds_eight_operations_and_no_payments() {
     let enums = api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum(_))).count();
     assert!(enums >= 20, "{enums} enums");
 }
+
+/// Docs a reader can use where they read: a setter repeats its field's description, a field
+/// that is only a `$ref` borrows the description of the schema it names.
+#[test]
+fn setters_and_referenced_fields_carry_descriptions() {
+    let output = generate();
+    let report = output.api.types.iter().find(|t| t.name == "VerificationReport").unwrap();
+    let TypeKind::Struct(report) = &report.kind else { panic!("a struct") };
+    let document = report.fields.iter().find(|f| f.wire == "document").unwrap();
+    assert_eq!(document.doc, "Result from a document check", "borrowed from `gelato_document_report`");
+    assert!(
+        output.code.contains("/// Sets `client_reference_id`: A string to reference this user."),
+        "the setter repeats the field's description"
+    );
+}

@@ -18,6 +18,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 
+/// The largest response body read by default: 16 MiB. An Identity response is a few KiB; a
+/// page of 100 sessions with expanded reports stays well under 1 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 const USER_AGENT: &str = concat!("stripe-identity/", env!("CARGO_PKG_VERSION"), " (Rust)");
 const CLIENT_USER_AGENT: &str =
     concat!(r#"{"bindings_version":""#, env!("CARGO_PKG_VERSION"), r#"","lang":"rust","publisher":"stripe-identity"}"#);
@@ -37,6 +41,9 @@ pub(crate) struct Setup {
     pub(crate) base_url: String,
     pub(crate) api_version: String,
     pub(crate) max_retries: u32,
+    /// The time one attempt may take, unless the call sets its own.
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
@@ -47,7 +54,9 @@ impl fmt::Debug for Client {
             Ok(setup) => debug
                 .field("base_url", &setup.base_url)
                 .field("api_version", &setup.api_version)
-                .field("max_retries", &setup.max_retries),
+                .field("max_retries", &setup.max_retries)
+                .field("timeout", &setup.timeout)
+                .field("max_response_bytes", &setup.max_response_bytes),
             Err(reason) => debug.field("unusable", reason),
         };
         debug.field("stripe_account", &self.stripe_account).finish()
@@ -61,6 +70,9 @@ pub struct ClientBuilder {
     api_version: String,
     max_retries: u32,
     timeout: Duration,
+    max_response_bytes: usize,
+    /// The caller's own HTTP setup, if any.
+    http: Option<reqwest::ClientBuilder>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -71,6 +83,8 @@ impl fmt::Debug for ClientBuilder {
             .field("api_version", &self.api_version)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("http", &self.http.as_ref().map(|_| "caller's reqwest::ClientBuilder"))
             .finish()
     }
 }
@@ -100,6 +114,21 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]): a larger one,
+    /// or one that never ends, is [`Error::BodyTooLarge`] once that much has arrived.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds on your own HTTP setup (proxies, root certificates, pool settings). Whatever it
+    /// says, the client never follows redirects and never sends `Referer`, and it applies its
+    /// own timeout and body limit to every request.
+    pub fn http(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
     /// Builds the client. Fails with [`Error::Config`] when the key cannot be sent as a header
     /// or TLS cannot start.
     pub fn build(self) -> Result<Client, Error> {
@@ -112,10 +141,14 @@ impl ClientBuilder {
         authorization.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert("X-Stripe-Client-User-Agent", HeaderValue::from_static(CLIENT_USER_AGENT));
-        let http = reqwest::Client::builder()
+        // Stripe's API never redirects: a 3xx is an error, not a hop to wherever it points.
+        let http = self
+            .http
+            .unwrap_or_default()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .user_agent(USER_AGENT)
             .default_headers(headers)
-            .timeout(self.timeout)
             .build()
             .map_err(|e| format!("the HTTP client cannot start: {}", e.without_url()))?;
         Ok(Setup {
@@ -124,6 +157,8 @@ impl ClientBuilder {
             base_url: self.base_url,
             api_version: self.api_version,
             max_retries: self.max_retries,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
         })
     }
 }
@@ -144,6 +179,8 @@ impl Client {
             api_version: crate::API_VERSION.to_string(),
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            http: None,
         }
     }
 

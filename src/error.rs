@@ -22,6 +22,26 @@ pub enum Error {
     /// The client or the call is misconfigured (a secret key a header cannot carry, no TLS
     /// backend, an idempotency key that is empty or too long); nothing was sent.
     Config(String),
+    /// A redirect (3xx), which Stripe's API never sends: it is not followed, since it could
+    /// lead the key or the body anywhere.
+    Redirect {
+        /// The HTTP status.
+        status: u16,
+        /// The `Request-Id` response header, if any.
+        request_id: Option<String>,
+    },
+    /// The response body was larger than [`ClientBuilder::max_response_bytes`]; reading
+    /// stopped at the limit.
+    ///
+    /// [`ClientBuilder::max_response_bytes`]: crate::ClientBuilder::max_response_bytes
+    BodyTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The `Request-Id` response header, if any.
+        request_id: Option<String>,
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -41,7 +61,7 @@ impl Error {
             Error::Api(e) => e.stripe_should_retry.unwrap_or_else(|| crate::retry::is_retryable_status(e.status)),
             Error::Decode(e) => crate::retry::is_retryable_status(e.status),
             Error::Transport(e) => crate::retry::is_retryable_transport(e),
-            Error::Encode(_) | Error::Config(_) => false,
+            Error::Encode(_) | Error::Config(_) | Error::Redirect { .. } | Error::BodyTooLarge { .. } => false,
         }
     }
 
@@ -51,6 +71,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Redirect { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Encode(_) | Error::Config(_) => None,
         }
     }
@@ -60,6 +81,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::Redirect { request_id, .. } | Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
             Error::Transport(_) | Error::Encode(_) | Error::Config(_) => None,
         }
     }
@@ -73,7 +95,25 @@ impl fmt::Display for Error {
             Error::Decode(e) => e.fmt(f),
             Error::Encode(e) => e.fmt(f),
             Error::Config(reason) => write!(f, "Stripe client misconfigured: {reason}"),
+            Error::Redirect { status, request_id } => {
+                write!(
+                    f,
+                    "the server answered with a redirect (HTTP {status}), which Stripe never sends; not followed"
+                )?;
+                request_id_suffix(f, request_id)
+            }
+            Error::BodyTooLarge { status, request_id, limit } => {
+                write!(f, "the response (HTTP {status}) is larger than the {limit}-byte limit; not read further")?;
+                request_id_suffix(f, request_id)
+            }
         }
+    }
+}
+
+fn request_id_suffix(f: &mut fmt::Formatter<'_>, request_id: &Option<String>) -> fmt::Result {
+    match request_id {
+        Some(id) => write!(f, " (request {id})"),
+        None => Ok(()),
     }
 }
 
@@ -82,7 +122,11 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(e),
             Error::Encode(e) => Some(e),
-            Error::Api(_) | Error::Decode(_) | Error::Config(_) => None,
+            Error::Api(_)
+            | Error::Decode(_)
+            | Error::Config(_)
+            | Error::Redirect { .. }
+            | Error::BodyTooLarge { .. } => None,
         }
     }
 }

@@ -27,6 +27,13 @@
 //! # }
 //! ```
 //!
+//! Every generated item is documented and named at the crate root: there is no module in
+//! between.
+//!
+//! ```compile_fail
+//! use stripe_identity::generated::VerificationSession;
+//! ```
+//!
 //! ```compile_fail
 //! # async fn run(client: &stripe_identity::Client, report: &stripe_identity::VerificationReport) {
 //! let _ = stripe_identity::retrieve_verification_session(client, &report.id, &Default::default()).await;
@@ -44,7 +51,7 @@ mod retry;
 mod types;
 pub mod webhook;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{ApiError, ApiErrorType, DecodeError, Error, ErrorBody, ErrorResponse};
 pub use form::encode_path_segment;
 pub use pagination::ListStream;
@@ -52,8 +59,9 @@ pub use request::{Request, ResponseMeta};
 pub use reqwest::Method;
 pub use types::{Emptyable, Expandable, IdOf, List, Object, Redacted, Timestamp};
 
-/// The code generated from the spec: models, params structs and one function per operation.
-pub mod generated {
+// The code generated from the spec: models, params structs and one function per operation.
+// Private, so that rustdoc documents each item where users name it: at the crate root.
+mod generated {
     include!(concat!(env!("OUT_DIR"), "/stripe_identity.rs"));
 }
 

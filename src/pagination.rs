@@ -38,6 +38,8 @@ enum State<T> {
     /// The next page to fetch, after this cursor.
     Next(String),
     Fetching(PageFuture<T>),
+    /// Yielded once the buffer is drained, then done.
+    Failed(Error),
     Done,
 }
 
@@ -86,21 +88,39 @@ impl<T: Object + DeserializeOwned + Send + 'static> ListStream<T> {
     /// Takes in a page; returns what to do next.
     fn accept(&mut self, page: List<T>) -> State<T> {
         let edge = if self.backwards { page.data.first() } else { page.data.last() };
-        let Some(cursor) = edge.map(|object| object.id().as_ref().to_string()).filter(|id| !id.is_empty()) else {
-            return State::Done; // an empty page, or objects without ids to page by
+        let Some(cursor) = edge.map(|object| object.id().as_ref().to_string()) else {
+            return State::Done; // an empty page
         };
+        if cursor.is_empty() {
+            // Its objects are yielded; a next page cannot be asked for without a cursor.
+            let at = if self.backwards { 0 } else { page.data.len() - 1 };
+            let has_more = page.has_more;
+            self.push(page.data);
+            if !has_more {
+                return State::Done;
+            }
+            let reason = "the page's edge object has an empty id, so the next page cannot be requested".to_string();
+            let error = crate::error::DecodeError::new(200, None, format!("data[{at}].id"), reason, b"");
+            return State::Failed(Error::Decode(Box::new(error)));
+        }
         if !self.seen.insert(cursor.clone()) {
             return State::Done; // a repeat of a page already yielded
         }
-        if self.backwards {
-            self.buffer.extend(page.data.into_iter().rev());
-        } else {
-            self.buffer.extend(page.data);
-        }
-        if page.has_more {
+        let has_more = page.has_more;
+        self.push(page.data);
+        if has_more {
             State::Next(cursor)
         } else {
             State::Done
+        }
+    }
+
+    /// Queues a page's objects in the order they are yielded.
+    fn push(&mut self, objects: Vec<T>) {
+        if self.backwards {
+            self.buffer.extend(objects.into_iter().rev());
+        } else {
+            self.buffer.extend(objects);
         }
     }
 
@@ -124,6 +144,7 @@ impl<T: Object + DeserializeOwned + Send + 'static> Stream for ListStream<T> {
             }
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
+                State::Failed(error) => return Poll::Ready(Some(Err(error))),
                 State::Next(cursor) => this.state = State::Fetching(this.fetch(&cursor)),
                 State::Fetching(mut future) => match future.as_mut().poll(cx) {
                     Poll::Pending => {

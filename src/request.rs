@@ -178,7 +178,13 @@ struct Response {
 }
 
 /// What one attempt got: a response, or why none came.
-type Outcome = Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error>;
+type Outcome = Result<(StatusCode, HeaderMap, Body), reqwest::Error>;
+
+/// A response body, read up to the client's limit.
+enum Body {
+    Read(Vec<u8>),
+    TooLarge,
+}
 
 impl<T> Request<T> {
     /// Sends with retries as Stripe's SDKs do, one idempotency key for every attempt.
@@ -206,9 +212,7 @@ impl<T> Request<T> {
             if let Some(key) = &idempotency_key {
                 request = request.header("Idempotency-Key", key.clone());
             }
-            if let Some(timeout) = options.timeout {
-                request = request.timeout(timeout);
-            }
+            request = request.timeout(options.timeout.unwrap_or(setup.timeout));
             if let Some(body) = &body {
                 // An empty body still says so: `Content-Length: 0`, as both official SDKs send.
                 request = request
@@ -216,7 +220,7 @@ impl<T> Request<T> {
                     .header("Content-Length", body.len())
                     .body(body.clone());
             }
-            let outcome = send_traced(request, &method, &path, attempt).await;
+            let outcome = send_traced(request, setup.max_response_bytes, &method, &path, attempt).await;
             let retry = attempt < max_retries
                 && match &outcome {
                     Ok((status, headers, _)) => retry::should_retry(*status, headers),
@@ -233,6 +237,16 @@ impl<T> Request<T> {
                 request_id: header(&headers, "Request-Id").map(str::to_string),
                 idempotency_key: idempotency_key.and_then(|k| k.to_str().ok().map(str::to_string)),
                 idempotent_replayed: header(&headers, "Idempotent-Replayed") == Some("true"),
+            };
+            let body = match body {
+                _ if status.is_redirection() => {
+                    return Err(Error::Redirect { status: meta.status, request_id: meta.request_id })
+                }
+                Body::TooLarge => {
+                    let limit = setup.max_response_bytes;
+                    return Err(Error::BodyTooLarge { status: meta.status, request_id: meta.request_id, limit });
+                }
+                Body::Read(body) => body,
             };
             let should_retry = retry::stripe_should_retry(&headers);
             return Ok(Response { meta, should_retry, body });
@@ -269,22 +283,43 @@ pub(crate) fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn send_once(request: reqwest::RequestBuilder) -> Outcome {
-    let response = request.send().await?;
+/// One attempt. The body is read chunk by chunk into one buffer and never past `limit` bytes;
+/// a redirect's body is not read at all.
+async fn send_once(request: reqwest::RequestBuilder, limit: usize) -> Outcome {
+    let mut response = request.send().await?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok((status, headers, body.to_vec()))
+    let announced = response.content_length().unwrap_or(0);
+    if status.is_redirection() {
+        return Ok((status, headers, Body::Read(Vec::new())));
+    }
+    if announced > limit as u64 {
+        return Ok((status, headers, Body::TooLarge));
+    }
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if chunk.len() > limit - body.len() {
+            return Ok((status, headers, Body::TooLarge));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, Body::Read(body)))
 }
 
 /// One attempt inside a span, behind the `tracing` feature: the span covers the attempt and
 /// records method, path, attempt, then status and request id; never the key, query or body.
 #[cfg(feature = "tracing")]
-async fn send_traced(request: reqwest::RequestBuilder, method: &Method, path: &str, attempt: u32) -> Outcome {
+async fn send_traced(
+    request: reqwest::RequestBuilder,
+    limit: usize,
+    method: &Method,
+    path: &str,
+    attempt: u32,
+) -> Outcome {
     use tracing::Instrument;
     let empty = tracing::field::Empty;
     let span = tracing::info_span!("stripe_request", %method, path, attempt, status = empty, request_id = empty);
-    let outcome = send_once(request).instrument(span.clone()).await;
+    let outcome = send_once(request, limit).instrument(span.clone()).await;
     match &outcome {
         Ok((status, headers, _)) => {
             span.record("status", status.as_u16());
@@ -301,8 +336,8 @@ async fn send_traced(request: reqwest::RequestBuilder, method: &Method, path: &s
 }
 
 #[cfg(not(feature = "tracing"))]
-async fn send_traced(request: reqwest::RequestBuilder, _: &Method, _: &str, _: u32) -> Outcome {
-    send_once(request).await
+async fn send_traced(request: reqwest::RequestBuilder, limit: usize, _: &Method, _: &str, _: u32) -> Outcome {
+    send_once(request, limit).await
 }
 
 /// The body of a success, or Stripe's error as [`Error::Api`]; anything else is a decode error.

@@ -145,9 +145,42 @@ pub fn construct_event_with_tolerance(
     secret: &str,
     tolerance: Duration,
 ) -> Result<Event, WebhookError> {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    verify(payload, signature_header, secret, tolerance, now)?;
+    verify_with_tolerance(payload, signature_header, secret, tolerance)?;
     decode(payload)
+}
+
+/// Verifies the signature as [`construct_event`] does and returns the payload as it came,
+/// without decoding it: for handlers that queue the raw event first and decode it later.
+pub fn verify<'p>(payload: &'p [u8], signature_header: &str, secret: &str) -> Result<&'p [u8], WebhookError> {
+    verify_with_tolerance(payload, signature_header, secret, DEFAULT_TOLERANCE)
+}
+
+/// [`verify`] with another tolerance for the signature's age.
+pub fn verify_with_tolerance<'p>(
+    payload: &'p [u8],
+    signature_header: &str,
+    secret: &str,
+    tolerance: Duration,
+) -> Result<&'p [u8], WebhookError> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    check(payload, signature_header, secret, tolerance, now)?;
+    Ok(payload)
+}
+
+/// Decodes a payload [`verify`] accepted (a queued one, say), as [`construct_event`] would.
+pub fn decode_event(payload: &[u8]) -> Result<Event, WebhookError> {
+    decode(payload)
+}
+
+impl Event {
+    /// The event's `api_version` when it is not [`API_VERSION`](crate::API_VERSION), the one
+    /// this crate was generated for: its object may carry fields this crate does not know or
+    /// lack ones it expects (a session that then fails to decode stays [`EventObject::Other`]).
+    /// Stripe renders events in the endpoint's API version, so this says the endpoint and the
+    /// crate disagree.
+    pub fn api_version_mismatch(&self) -> Option<&str> {
+        self.api_version.as_deref().filter(|version| *version != crate::API_VERSION)
+    }
 }
 
 /// A valid `Stripe-Signature` value for `payload`, to test a webhook handler.
@@ -166,7 +199,7 @@ fn signed_content(payload: &[u8], timestamp: i64) -> Vec<u8> {
 }
 
 /// Checks the header at time `now` (seconds since the epoch).
-fn verify(payload: &[u8], header: &str, secret: &str, tolerance: Duration, now: i64) -> Result<(), WebhookError> {
+fn check(payload: &[u8], header: &str, secret: &str, tolerance: Duration, now: i64) -> Result<(), WebhookError> {
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for item in header.split(',') {
@@ -234,7 +267,7 @@ mod tests {
     fn a_signature_made_by_sign_verifies() {
         let header = sign(b"{}", SECRET, NOW);
         assert!(header.starts_with(&format!("t={NOW},v1=")));
-        assert_eq!(verify(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW), Ok(()));
+        assert_eq!(check(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW), Ok(()));
     }
 
     #[test]
@@ -250,26 +283,26 @@ mod tests {
         let other = sign(b"{}", "whsec_old", NOW);
         let (_, good_sig) = good.split_once(",v1=").unwrap();
         let header = format!("{other},v1={good_sig},v0=deadbeef");
-        assert_eq!(verify(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW), Ok(()));
+        assert_eq!(check(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW), Ok(()));
     }
 
     #[test]
     fn each_failure_is_told_apart() {
         let header = sign(b"{}", SECRET, NOW);
-        assert_eq!(verify(b"{ }", &header, SECRET, DEFAULT_TOLERANCE, NOW), Err(WebhookError::NoMatchingSignature));
+        assert_eq!(check(b"{ }", &header, SECRET, DEFAULT_TOLERANCE, NOW), Err(WebhookError::NoMatchingSignature));
         assert_eq!(
-            verify(b"{}", &header, "whsec_wrong", DEFAULT_TOLERANCE, NOW),
+            check(b"{}", &header, "whsec_wrong", DEFAULT_TOLERANCE, NOW),
             Err(WebhookError::NoMatchingSignature)
         );
-        let late = verify(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW + 301);
+        let late = check(b"{}", &header, SECRET, DEFAULT_TOLERANCE, NOW + 301);
         assert!(matches!(late, Err(WebhookError::TimestampOutsideTolerance { timestamp: NOW, .. })), "{late:?}");
-        assert_eq!(verify(b"{}", &header, SECRET, Duration::from_secs(400), NOW + 301), Ok(()));
+        assert_eq!(check(b"{}", &header, SECRET, Duration::from_secs(400), NOW + 301), Ok(()));
         for malformed in ["", "v1=abc", "t=abc,v1=00", "t=1", "garbage"] {
-            let result = verify(b"{}", malformed, SECRET, DEFAULT_TOLERANCE, NOW);
+            let result = check(b"{}", malformed, SECRET, DEFAULT_TOLERANCE, NOW);
             assert!(matches!(result, Err(WebhookError::MalformedHeader(_))), "{malformed}: {result:?}");
         }
         assert_eq!(
-            verify(b"{}", &format!("t={NOW},v1=zz"), SECRET, DEFAULT_TOLERANCE, NOW),
+            check(b"{}", &format!("t={NOW},v1=zz"), SECRET, DEFAULT_TOLERANCE, NOW),
             Err(WebhookError::NoMatchingSignature)
         );
     }

@@ -1,8 +1,9 @@
 //! Spec descriptions (HTML and Markdown mixed) → rustdoc Markdown that builds without warnings
 //! and holds no doctest.
 
-/// Where Stripe's relative links (`/docs/...`) point.
-const STRIPE_ORIGIN: &str = "https://stripe.com";
+/// Where Stripe's relative links point: its docs site, where `/api/…`, `/payments/…` and the
+/// old `/docs/…` paths all live (the latter without their `/docs` prefix).
+const DOCS_ORIGIN: &str = "https://docs.stripe.com";
 
 /// Converts one description.
 pub fn to_rustdoc(description: &str) -> String {
@@ -47,7 +48,17 @@ fn html_to_markdown(input: &str) -> String {
     }
     out.push_str(rest);
     // Markdown links written as such in the spec.
-    out.replace("](/", &format!("]({STRIPE_ORIGIN}/"))
+    let mut linked = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("](/") {
+        linked.push_str(&rest[..at + 2]);
+        rest = &rest[at + 2..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        linked.push_str(&absolute(&rest[..end]));
+        rest = &rest[end..];
+    }
+    linked.push_str(rest);
+    linked
 }
 
 struct Tag {
@@ -81,11 +92,12 @@ fn parse_tag(s: &str) -> Option<Tag> {
     Some(Tag { name: name.to_ascii_lowercase(), closing, href, len: end + 1 })
 }
 
+/// A link target as a full URL: `/docs/identity` → `https://docs.stripe.com/identity`,
+/// `/api/metadata` → `https://docs.stripe.com/api/metadata`; full URLs stay as they are.
 fn absolute(href: &str) -> String {
-    if href.starts_with('/') {
-        format!("{STRIPE_ORIGIN}{href}")
-    } else {
-        href.to_string()
+    match href.strip_prefix("/docs/").or_else(|| href.strip_prefix('/')) {
+        Some(path) if href.starts_with('/') && !href.starts_with("//") => format!("{DOCS_ORIGIN}/{path}"),
+        _ => href.to_string(),
     }
 }
 
@@ -212,7 +224,11 @@ mod tests {
         let html = "<p>Display the <code>client_secret</code>.</p>\n\n<p>Related guide: <a href=\"/docs/identity/verify\">Verify</a>.</p>";
         assert_eq!(
             to_rustdoc(html),
-            "Display the `client_secret`.\n\nRelated guide: [Verify](https://stripe.com/docs/identity/verify)."
+            "Display the `client_secret`.\n\nRelated guide: [Verify](https://docs.stripe.com/identity/verify)."
+        );
+        assert_eq!(
+            to_rustdoc("[pairs](/api/metadata), [SCA](/strong-customer-authentication) and [x](https://stripe.com/y)"),
+            "[pairs](https://docs.stripe.com/api/metadata), [SCA](https://docs.stripe.com/strong-customer-authentication) and [x](https://stripe.com/y)"
         );
     }
 

@@ -200,9 +200,8 @@ impl Generator {
         Generator::from_env_in(Path::new(""), default_spec)
     }
 
-    /// [`Generator::from_env`] for a build script in another package of the workspace: the
-    /// spec path (the variable's or `default_spec`) is taken relative to `dir`, so
-    /// `STRIPE_IDENTITY_SPEC=spec/old.json` names one file for every package.
+    /// [`Generator::from_env`] with relative paths (the variable's or `default_spec`) taken
+    /// relative to `dir` instead of the working directory.
     pub fn from_env_in(dir: &Path, default_spec: &str) -> Self {
         let spec = std::env::var_os("STRIPE_IDENTITY_SPEC").map_or_else(|| PathBuf::from(default_spec), PathBuf::from);
         let generator = Generator::new(dir.join(spec));
@@ -212,15 +211,57 @@ impl Generator {
         }
     }
 
-    /// Everything a build script does: tells Cargo what to watch, writes the code into `OUT_DIR`.
-    /// On error it prints the error (file, JSON pointer, what is wrong) and exits with 1.
+    /// A generator for the very spec a dependency's build script generated from, as it
+    /// exported it with [`Generator::run_build_script`] (`links = "stripe-identity"`: Cargo
+    /// hands it over as `DEP_STRIPE_IDENTITY_SPEC` and `DEP_STRIPE_IDENTITY_API_VERSION`).
+    /// `None` outside such a build script.
+    pub fn from_dependency() -> Option<Self> {
+        let spec = std::env::var_os("DEP_STRIPE_IDENTITY_SPEC")?;
+        let generator = Generator::new(spec);
+        Some(match std::env::var("DEP_STRIPE_IDENTITY_API_VERSION") {
+            Ok(version) if !version.is_empty() => generator.api_version(version),
+            _ => generator,
+        })
+    }
+
+    /// Everything a build script does: tells Cargo what to watch, writes the code into `OUT_DIR`,
+    /// and exports the spec's absolute path and API version to the build scripts of packages
+    /// that depend on it ([`Generator::from_dependency`]). On error it prints the error (file,
+    /// JSON pointer, what is wrong) and exits with 1.
     pub fn run_build_script(&self) {
         self.watch_inputs();
         let out_dir = std::env::var_os("OUT_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
-        if let Err(error) = self.generate_to(&out_dir) {
-            eprintln!("error: cannot generate the Stripe bindings: {error}");
-            std::process::exit(1);
+        let result = self.check_spec_exists().and_then(|spec| {
+            let output = self.generate()?;
+            write_if_changed(&out_dir.join(OUTPUT_FILE), &output.code).map_err(|e| e.in_file(&self.spec))?;
+            Ok((spec, output.api.api_version))
+        });
+        match result {
+            Ok((spec, api_version)) => {
+                println!("cargo:spec={}", spec.display());
+                println!("cargo:api_version={api_version}");
+            }
+            Err(error) => {
+                eprintln!("error: cannot generate the Stripe bindings: {error}");
+                std::process::exit(1);
+            }
         }
+    }
+
+    /// The spec's absolute path, or an error that says where it looked and how to point
+    /// elsewhere: a relative `STRIPE_IDENTITY_SPEC` is taken from the package's own folder,
+    /// which for a dependency is inside Cargo's checkout, not the user's project.
+    fn check_spec_exists(&self) -> Result<PathBuf, Error> {
+        let absolute = std::path::absolute(&self.spec).unwrap_or_else(|_| self.spec.clone());
+        if absolute.is_file() {
+            return Ok(absolute);
+        }
+        let hint = if self.spec.is_relative() {
+            " (a relative STRIPE_IDENTITY_SPEC is taken from the stripe-identity package's own folder; set it to an absolute path, e.g. STRIPE_IDENTITY_SPEC=\"$PWD/spec3.json\")"
+        } else {
+            ""
+        };
+        Err(Error::msg(format!("no spec file at {}{hint}", absolute.display())))
     }
 
     /// Tells Cargo to rerun the build script when the spec, its manifest or the variables change.

@@ -14,12 +14,16 @@ usage:
   stripe-identity-codegen diff OLD NEW [--prefix P]... [--exclude OPERATION_ID]...
       prints a Markdown report of what changed between two specs
 
+  stripe-identity-codegen --version
+
 --exclude leaves out an operation the generator would refuse (multipart uploads, other hosts).
 defaults: --spec spec/stripe.json, --prefix /v1/identity/, --snapshot generated-tests/snapshot";
 
 struct Args {
     command: String,
     spec: PathBuf,
+    /// Whether `--spec` was given (the stale-snapshot hint repeats it).
+    spec_given: bool,
     prefixes: Vec<String>,
     excluded: Vec<String>,
     out: Option<PathBuf>,
@@ -33,6 +37,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         command,
         spec: PathBuf::from("spec/stripe.json"),
+        spec_given: false,
         prefixes: Vec::new(),
         excluded: Vec::new(),
         out: None,
@@ -42,7 +47,10 @@ fn parse_args() -> Result<Args, String> {
     while let Some(arg) = raw.next() {
         let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--spec" => args.spec = value("--spec")?.into(),
+            "--spec" => {
+                args.spec = value("--spec")?.into();
+                args.spec_given = true;
+            }
             "--prefix" => args.prefixes.push(value("--prefix")?),
             "--exclude" => args.excluded.push(value("--exclude")?),
             "--out" => args.out = Some(value("--out")?.into()),
@@ -84,8 +92,11 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 }
                 Some(diff) => {
                     println!("{diff}");
+                    let spec = if args.spec_given { format!(" --spec {}", args.spec.display()) } else { String::new() };
+                    let prefixes: String = args.prefixes.iter().map(|p| format!(" --prefix {p}")).collect();
+                    let excluded: String = args.excluded.iter().map(|e| format!(" --exclude {e}")).collect();
                     eprintln!(
-                        "{} is stale: run `cargo run -p stripe-identity-codegen -- generate --out {}`",
+                        "{} is stale: run `cargo run -p stripe-identity-codegen -- generate{spec}{prefixes}{excluded} --out {}`",
                         path.display(),
                         args.snapshot.display()
                     );
@@ -106,6 +117,10 @@ fn run(args: Args) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).is_some_and(|a| a == "--version" || a == "-V") {
+        println!("stripe-identity-codegen {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args() {
         Ok(args) => args,
         Err(message) => {

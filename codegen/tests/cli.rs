@@ -54,6 +54,21 @@ fn check_passes_on_the_committed_snapshot_and_fails_with_a_diff_when_stale() {
     let diff = String::from_utf8_lossy(&output.stdout);
     assert!(diff.contains("-pub fn cancel(\n+pub fn cancel_verification_session("), "{diff}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("is stale"));
+
+    // The hint repeats the spec that was checked, so running it refreshes the right snapshot.
+    let output = cli(&["check", "--spec", "spec/stripe.json", "--snapshot", stale.to_str().unwrap()]);
+    let hint = String::from_utf8_lossy(&output.stderr);
+    assert!(hint.contains("-- generate --spec spec/stripe.json --out "), "{hint}");
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let output = cli(&["--version"]);
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        concat!("stripe-identity-codegen ", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub fn list_verification_sessions(
 ///
 /// If your API key is in test mode, verification checks won’t actually process, though everything else will occur as if in live mode.
 ///
-/// Related guide: [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
+/// Related guide: [Verify your users’ identity documents](https://docs.stripe.com/identity/verify-identity-documents)
 ///
 /// `POST /v1/identity/verification_sessions`
 pub fn create_verification_session(
@@ -79,9 +79,9 @@ pub fn update_verification_session(
     let path = format!("/v1/identity/verification_sessions/{session}");
     client.post(path, params)
 }
-/// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
+/// A VerificationSession object can be canceled when it is in `requires_input` [status](https://docs.stripe.com/identity/how-sessions-work).
 ///
-/// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
+/// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://docs.stripe.com/identity/verification-sessions#cancel).
 ///
 /// `POST /v1/identity/verification_sessions/{session}/cancel`
 pub fn cancel_verification_session(
@@ -95,13 +95,13 @@ pub fn cancel_verification_session(
 }
 /// Redact a VerificationSession to remove all collected information from Stripe. This will redact the VerificationSession and all objects related to it, including VerificationReports, Events, request logs, etc.
 ///
-/// A VerificationSession object can be redacted when it is in `requires_input` or `verified` [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action` state will automatically cancel it.
+/// A VerificationSession object can be redacted when it is in `requires_input` or `verified` [status](https://docs.stripe.com/identity/how-sessions-work). Redacting a VerificationSession in `requires_action` state will automatically cancel it.
 ///
 /// The redaction process may take up to four days. When the redaction process is in progress, the VerificationSession’s `redaction.status` field will be set to `processing`; when the process is finished, it will change to `redacted` and an `identity.verification_session.redacted` event will be emitted.
 ///
 /// Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the fields that contain personal data will be replaced by the string `[redacted]` or a similar placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or used for any purpose.
 ///
-/// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
+/// [Learn more](https://docs.stripe.com/identity/verification-sessions#redact).
 ///
 /// `POST /v1/identity/verification_sessions/{session}/redact`
 pub fn redact_verification_session(
@@ -149,32 +149,32 @@ impl Address {
             state: None,
         }
     }
-    /// Sets `city`.
+    /// Sets `city`: City, district, suburb, town, or village.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `country`.
+    /// Sets `country`: Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `line1`.
+    /// Sets `line1`: Address line 1, such as the street, PO Box, or company name.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`.
+    /// Sets `line2`: Address line 2, such as the apartment, suite, unit, or building.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `postal_code`.
+    /// Sets `postal_code`: ZIP or postal code.
     pub fn postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
@@ -210,7 +210,7 @@ impl CancelVerificationSessionParams {
     pub fn new() -> Self {
         Self { expand: None }
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
@@ -399,17 +399,17 @@ impl CreateVerificationSessionParams {
             verification_flow: None,
         }
     }
-    /// Sets `client_reference_id`.
+    /// Sets `client_reference_id`: A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     pub fn client_reference_id(mut self, value: impl Into<String>) -> Self {
         self.client_reference_id = Some(value.into());
         self
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `metadata`.
+    /// Sets `metadata`: Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -421,7 +421,7 @@ impl CreateVerificationSessionParams {
         );
         self
     }
-    /// Sets `options`.
+    /// Sets `options`: A set of options for the session’s verification checks.
     pub fn options(
         mut self,
         value: impl Into<CreateVerificationSessionOptions>,
@@ -429,7 +429,7 @@ impl CreateVerificationSessionParams {
         self.options = Some(value.into());
         self
     }
-    /// Sets `provided_details`.
+    /// Sets `provided_details`: Details provided about the user being verified. These details might be shown to the user.
     pub fn provided_details(
         mut self,
         value: impl Into<CreateVerificationSessionProvidedDetails>,
@@ -437,17 +437,17 @@ impl CreateVerificationSessionParams {
         self.provided_details = Some(value.into());
         self
     }
-    /// Sets `related_customer`.
+    /// Sets `related_customer`: Customer ID
     pub fn related_customer(mut self, value: impl Into<String>) -> Self {
         self.related_customer = Some(value.into());
         self
     }
-    /// Sets `related_customer_account`.
+    /// Sets `related_customer_account`: The ID of the Account representing a customer.
     pub fn related_customer_account(mut self, value: impl Into<String>) -> Self {
         self.related_customer_account = Some(value.into());
         self
     }
-    /// Sets `related_person`.
+    /// Sets `related_person`: Tokens referencing a Person resource and its associated account.
     pub fn related_person(
         mut self,
         value: impl Into<CreateVerificationSessionRelatedPerson>,
@@ -455,17 +455,17 @@ impl CreateVerificationSessionParams {
         self.related_person = Some(value.into());
         self
     }
-    /// Sets `return_url`.
+    /// Sets `return_url`: The URL that the user will be redirected to upon completing the verification flow.
     pub fn return_url(mut self, value: impl Into<String>) -> Self {
         self.return_url = Some(value.into());
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: The type of [verification check](https://docs.stripe.com/identity/verification-checks) to be performed. You must provide a `type` if not passing `verification_flow`.
     pub fn type_(mut self, value: impl Into<CreateVerificationSessionType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
-    /// Sets `verification_flow`.
+    /// Sets `verification_flow`: The ID of a verification flow from the Dashboard. See <https://docs.stripe.com/identity/verification-flows>.
     pub fn verification_flow(mut self, value: impl Into<String>) -> Self {
         self.verification_flow = Some(value.into());
         self
@@ -777,42 +777,42 @@ impl ListVerificationReportsParams {
             verification_session: None,
         }
     }
-    /// Sets `client_reference_id`.
+    /// Sets `client_reference_id`: A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     pub fn client_reference_id(mut self, value: impl Into<String>) -> Self {
         self.client_reference_id = Some(value.into());
         self
     }
-    /// Sets `created`.
+    /// Sets `created`: Only return VerificationReports that were created during the given date interval.
     pub fn created(mut self, value: impl Into<ListVerificationReportsCreated>) -> Self {
         self.created = Some(value.into());
         self
     }
-    /// Sets `ending_before`.
+    /// Sets `ending_before`: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     pub fn ending_before(mut self, value: impl Into<String>) -> Self {
         self.ending_before = Some(value.into());
         self
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `limit`.
+    /// Sets `limit`: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Sets `starting_after`.
+    /// Sets `starting_after`: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: Only return VerificationReports of this type
     pub fn type_(mut self, value: impl Into<ListVerificationReportsType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
-    /// Sets `verification_session`.
+    /// Sets `verification_session`: Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
     pub fn verification_session(mut self, value: impl Into<String>) -> Self {
         self.verification_session = Some(value.into());
         self
@@ -964,47 +964,47 @@ impl ListVerificationSessionsParams {
             status: None,
         }
     }
-    /// Sets `client_reference_id`.
+    /// Sets `client_reference_id`: A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     pub fn client_reference_id(mut self, value: impl Into<String>) -> Self {
         self.client_reference_id = Some(value.into());
         self
     }
-    /// Sets `created`.
+    /// Sets `created`: Only return VerificationSessions that were created during the given date interval.
     pub fn created(mut self, value: impl Into<ListVerificationSessionsCreated>) -> Self {
         self.created = Some(value.into());
         self
     }
-    /// Sets `ending_before`.
+    /// Sets `ending_before`: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     pub fn ending_before(mut self, value: impl Into<String>) -> Self {
         self.ending_before = Some(value.into());
         self
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `limit`.
+    /// Sets `limit`: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Sets `related_customer`.
+    /// Sets `related_customer`: Customer ID
     pub fn related_customer(mut self, value: impl Into<String>) -> Self {
         self.related_customer = Some(value.into());
         self
     }
-    /// Sets `related_customer_account`.
+    /// Sets `related_customer_account`: The ID of the Account representing a customer.
     pub fn related_customer_account(mut self, value: impl Into<String>) -> Self {
         self.related_customer_account = Some(value.into());
         self
     }
-    /// Sets `starting_after`.
+    /// Sets `starting_after`: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
     pub fn status(mut self, value: impl Into<ListVerificationSessionsStatus>) -> Self {
         self.status = Some(value.into());
         self
@@ -1160,7 +1160,7 @@ impl RedactVerificationSessionParams {
     pub fn new() -> Self {
         Self { expand: None }
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1186,7 +1186,7 @@ impl RetrieveVerificationReportParams {
     pub fn new() -> Self {
         Self { expand: None }
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1212,7 +1212,7 @@ impl RetrieveVerificationSessionParams {
     pub fn new() -> Self {
         Self { expand: None }
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1377,12 +1377,12 @@ impl UpdateVerificationSessionParams {
             type_: None,
         }
     }
-    /// Sets `expand`.
+    /// Sets `expand`: Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `metadata`.
+    /// Sets `metadata`: Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -1394,7 +1394,7 @@ impl UpdateVerificationSessionParams {
         );
         self
     }
-    /// Sets `options`.
+    /// Sets `options`: A set of options for the session’s verification checks.
     pub fn options(
         mut self,
         value: impl Into<UpdateVerificationSessionOptions>,
@@ -1402,7 +1402,7 @@ impl UpdateVerificationSessionParams {
         self.options = Some(value.into());
         self
     }
-    /// Sets `provided_details`.
+    /// Sets `provided_details`: Details provided about the user being verified. These details may be shown to the user.
     pub fn provided_details(
         mut self,
         value: impl Into<UpdateVerificationSessionProvidedDetails>,
@@ -1410,7 +1410,7 @@ impl UpdateVerificationSessionParams {
         self.provided_details = Some(value.into());
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: The type of [verification check](https://docs.stripe.com/identity/verification-checks) to be performed.
     pub fn type_(mut self, value: impl Into<UpdateVerificationSessionType>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -1525,12 +1525,15 @@ pub struct VerificationReport {
     pub client_reference_id: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: crate::Timestamp,
+    /// Result from a document check
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<VerificationReportDocument>,
+    /// Result from a email check
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<VerificationReportEmail>,
     /// Unique identifier for the object.
     pub id: VerificationReportId,
+    /// Result from an id_number check
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<VerificationReportIdNumber>,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
@@ -1539,8 +1542,10 @@ pub struct VerificationReport {
     pub object: VerificationReportObject,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<VerificationReportOptions>,
+    /// Result from a phone check
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<VerificationReportPhone>,
+    /// Result from a selfie check
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selfie: Option<VerificationReportSelfie>,
     /// Type of report.
@@ -1575,42 +1580,42 @@ impl VerificationReport {
             verification_session: None,
         }
     }
-    /// Sets `client_reference_id`.
+    /// Sets `client_reference_id`: A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     pub fn client_reference_id(mut self, value: impl Into<String>) -> Self {
         self.client_reference_id = Some(value.into());
         self
     }
-    /// Sets `created`.
+    /// Sets `created`: Time at which the object was created. Measured in seconds since the Unix epoch.
     pub fn created(mut self, value: impl Into<crate::Timestamp>) -> Self {
         self.created = value.into();
         self
     }
-    /// Sets `document`.
+    /// Sets `document`: Result from a document check
     pub fn document(mut self, value: impl Into<VerificationReportDocument>) -> Self {
         self.document = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: Result from a email check
     pub fn email(mut self, value: impl Into<VerificationReportEmail>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `id`.
+    /// Sets `id`: Unique identifier for the object.
     pub fn id(mut self, value: impl Into<VerificationReportId>) -> Self {
         self.id = value.into();
         self
     }
-    /// Sets `id_number`.
+    /// Sets `id_number`: Result from an id_number check
     pub fn id_number(mut self, value: impl Into<VerificationReportIdNumber>) -> Self {
         self.id_number = Some(value.into());
         self
     }
-    /// Sets `livemode`.
+    /// Sets `livemode`: If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub fn livemode(mut self, value: impl Into<bool>) -> Self {
         self.livemode = value.into();
         self
     }
-    /// Sets `object`.
+    /// Sets `object`: String representing the object's type. Objects of the same type share the same value.
     pub fn object(mut self, value: impl Into<VerificationReportObject>) -> Self {
         self.object = value.into();
         self
@@ -1620,27 +1625,27 @@ impl VerificationReport {
         self.options = Some(value.into());
         self
     }
-    /// Sets `phone`.
+    /// Sets `phone`: Result from a phone check
     pub fn phone(mut self, value: impl Into<VerificationReportPhone>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `selfie`.
+    /// Sets `selfie`: Result from a selfie check
     pub fn selfie(mut self, value: impl Into<VerificationReportSelfie>) -> Self {
         self.selfie = Some(value.into());
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: Type of report.
     pub fn type_(mut self, value: impl Into<VerificationReportType>) -> Self {
         self.type_ = value.into();
         self
     }
-    /// Sets `verification_flow`.
+    /// Sets `verification_flow`: The configuration token of a verification flow from the dashboard.
     pub fn verification_flow(mut self, value: impl Into<String>) -> Self {
         self.verification_flow = Some(value.into());
         self
     }
-    /// Sets `verification_session`.
+    /// Sets `verification_session`: ID of the VerificationSession that created this report.
     pub fn verification_session(mut self, value: impl Into<String>) -> Self {
         self.verification_session = Some(value.into());
         self
@@ -1759,22 +1764,22 @@ impl VerificationReportDocument {
             unparsed_sex: None,
         }
     }
-    /// Sets `address`.
+    /// Sets `address`: Address as it appears in the document.
     pub fn address(mut self, value: impl Into<Address>) -> Self {
         self.address = Some(value.into());
         self
     }
-    /// Sets `dob`.
+    /// Sets `dob`: Date of birth as it appears in the document.
     pub fn dob(mut self, value: impl Into<VerificationReportDocumentDob>) -> Self {
         self.dob = Some(value.into());
         self
     }
-    /// Sets `error`.
+    /// Sets `error`: Details on the verification error. Present when status is `unverified`.
     pub fn error(mut self, value: impl Into<VerificationReportDocumentError>) -> Self {
         self.error = Some(value.into());
         self
     }
-    /// Sets `expiration_date`.
+    /// Sets `expiration_date`: Expiration date of the document.
     pub fn expiration_date(
         mut self,
         value: impl Into<VerificationReportDocumentExpirationDate>,
@@ -1782,17 +1787,17 @@ impl VerificationReportDocument {
         self.expiration_date = Some(value.into());
         self
     }
-    /// Sets `files`.
+    /// Sets `files`: Array of [File](https://docs.stripe.com/api/files) ids containing images for this document.
     pub fn files(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.files = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `first_name`.
+    /// Sets `first_name`: First name as it appears in the document.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `issued_date`.
+    /// Sets `issued_date`: Issued date of the document.
     pub fn issued_date(
         mut self,
         value: impl Into<VerificationReportDocumentIssuedDate>,
@@ -1800,42 +1805,42 @@ impl VerificationReportDocument {
         self.issued_date = Some(value.into());
         self
     }
-    /// Sets `issuing_country`.
+    /// Sets `issuing_country`: Issuing country of the document.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `last_name`.
+    /// Sets `last_name`: Last name as it appears in the document.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`.
+    /// Sets `number`: Document ID number.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `sex`.
+    /// Sets `sex`: Sex of the person in the document.
     pub fn sex(mut self, value: impl Into<VerificationReportDocumentSex>) -> Self {
         self.sex = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this `document` check.
     pub fn status(mut self, value: impl Into<VerificationReportDocumentStatus>) -> Self {
         self.status = value.into();
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: Type of the document.
     pub fn type_(mut self, value: impl Into<VerificationReportDocumentType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
-    /// Sets `unparsed_place_of_birth`.
+    /// Sets `unparsed_place_of_birth`: Place of birth as it appears in the document.
     pub fn unparsed_place_of_birth(mut self, value: impl Into<String>) -> Self {
         self.unparsed_place_of_birth = Some(value.into());
         self
     }
-    /// Sets `unparsed_sex`.
+    /// Sets `unparsed_sex`: Sex as it appears in the document.
     pub fn unparsed_sex(mut self, value: impl Into<String>) -> Self {
         self.unparsed_sex = Some(value.into());
         self
@@ -1898,17 +1903,17 @@ impl VerificationReportDocumentDob {
             year: None,
         }
     }
-    /// Sets `day`.
+    /// Sets `day`: Numerical day between 1 and 31.
     pub fn day(mut self, value: impl Into<i64>) -> Self {
         self.day = Some(value.into());
         self
     }
-    /// Sets `month`.
+    /// Sets `month`: Numerical month between 1 and 12.
     pub fn month(mut self, value: impl Into<i64>) -> Self {
         self.month = Some(value.into());
         self
     }
-    /// Sets `year`.
+    /// Sets `year`: The four-digit year.
     pub fn year(mut self, value: impl Into<i64>) -> Self {
         self.year = Some(value.into());
         self
@@ -1945,7 +1950,7 @@ impl VerificationReportDocumentError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification failure.
     pub fn code(
         mut self,
         value: impl Into<VerificationReportDocumentErrorCode>,
@@ -1953,7 +1958,7 @@ impl VerificationReportDocumentError {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -2048,17 +2053,17 @@ impl VerificationReportDocumentExpirationDate {
             year: None,
         }
     }
-    /// Sets `day`.
+    /// Sets `day`: Numerical day between 1 and 31.
     pub fn day(mut self, value: impl Into<i64>) -> Self {
         self.day = Some(value.into());
         self
     }
-    /// Sets `month`.
+    /// Sets `month`: Numerical month between 1 and 12.
     pub fn month(mut self, value: impl Into<i64>) -> Self {
         self.month = Some(value.into());
         self
     }
-    /// Sets `year`.
+    /// Sets `year`: The four-digit year.
     pub fn year(mut self, value: impl Into<i64>) -> Self {
         self.year = Some(value.into());
         self
@@ -2103,17 +2108,17 @@ impl VerificationReportDocumentIssuedDate {
             year: None,
         }
     }
-    /// Sets `day`.
+    /// Sets `day`: Numerical day between 1 and 31.
     pub fn day(mut self, value: impl Into<i64>) -> Self {
         self.day = Some(value.into());
         self
     }
-    /// Sets `month`.
+    /// Sets `month`: Numerical month between 1 and 12.
     pub fn month(mut self, value: impl Into<i64>) -> Self {
         self.month = Some(value.into());
         self
     }
-    /// Sets `year`.
+    /// Sets `year`: The four-digit year.
     pub fn year(mut self, value: impl Into<i64>) -> Self {
         self.year = Some(value.into());
         self
@@ -2315,17 +2320,17 @@ impl VerificationReportEmail {
             status: VerificationReportEmailStatus::Unverified,
         }
     }
-    /// Sets `email`.
+    /// Sets `email`: Email to be verified.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `error`.
+    /// Sets `error`: Details on the verification error. Present when status is `unverified`.
     pub fn error(mut self, value: impl Into<VerificationReportEmailError>) -> Self {
         self.error = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this `email` check.
     pub fn status(mut self, value: impl Into<VerificationReportEmailStatus>) -> Self {
         self.status = value.into();
         self
@@ -2362,12 +2367,12 @@ impl VerificationReportEmailError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification failure.
     pub fn code(mut self, value: impl Into<VerificationReportEmailErrorCode>) -> Self {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -2581,27 +2586,27 @@ impl VerificationReportIdNumber {
             status: VerificationReportIdNumberStatus::Unverified,
         }
     }
-    /// Sets `dob`.
+    /// Sets `dob`: Date of birth.
     pub fn dob(mut self, value: impl Into<VerificationReportIdNumberDob>) -> Self {
         self.dob = Some(value.into());
         self
     }
-    /// Sets `error`.
+    /// Sets `error`: Details on the verification error. Present when status is `unverified`.
     pub fn error(mut self, value: impl Into<VerificationReportIdNumberError>) -> Self {
         self.error = Some(value.into());
         self
     }
-    /// Sets `first_name`.
+    /// Sets `first_name`: First name.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `id_number`.
+    /// Sets `id_number`: ID number. When `id_number_type` is `us_ssn`, only the last 4 digits are present.
     pub fn id_number(mut self, value: impl Into<String>) -> Self {
         self.id_number = Some(value.into());
         self
     }
-    /// Sets `id_number_type`.
+    /// Sets `id_number_type`: Type of ID number.
     pub fn id_number_type(
         mut self,
         value: impl Into<VerificationReportIdNumberIdNumberType>,
@@ -2609,12 +2614,12 @@ impl VerificationReportIdNumber {
         self.id_number_type = Some(value.into());
         self
     }
-    /// Sets `last_name`.
+    /// Sets `last_name`: Last name.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this `id_number` check.
     pub fn status(mut self, value: impl Into<VerificationReportIdNumberStatus>) -> Self {
         self.status = value.into();
         self
@@ -2663,17 +2668,17 @@ impl VerificationReportIdNumberDob {
             year: None,
         }
     }
-    /// Sets `day`.
+    /// Sets `day`: Numerical day between 1 and 31.
     pub fn day(mut self, value: impl Into<i64>) -> Self {
         self.day = Some(value.into());
         self
     }
-    /// Sets `month`.
+    /// Sets `month`: Numerical month between 1 and 12.
     pub fn month(mut self, value: impl Into<i64>) -> Self {
         self.month = Some(value.into());
         self
     }
-    /// Sets `year`.
+    /// Sets `year`: The four-digit year.
     pub fn year(mut self, value: impl Into<i64>) -> Self {
         self.year = Some(value.into());
         self
@@ -2710,7 +2715,7 @@ impl VerificationReportIdNumberError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification failure.
     pub fn code(
         mut self,
         value: impl Into<VerificationReportIdNumberErrorCode>,
@@ -2718,7 +2723,7 @@ impl VerificationReportIdNumberError {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -3001,7 +3006,7 @@ impl VerificationReportOptionsDocument {
             require_matching_selfie: None,
         }
     }
-    /// Sets `allowed_types`.
+    /// Sets `allowed_types`: Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
     pub fn allowed_types(
         mut self,
         value: impl IntoIterator<
@@ -3011,17 +3016,17 @@ impl VerificationReportOptionsDocument {
         self.allowed_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `require_id_number`.
+    /// Sets `require_id_number`: Collect an ID number and perform an [ID number check](https://docs.stripe.com/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth.
     pub fn require_id_number(mut self, value: impl Into<bool>) -> Self {
         self.require_id_number = Some(value.into());
         self
     }
-    /// Sets `require_live_capture`.
+    /// Sets `require_live_capture`: Disable image uploads, identity document images have to be captured using the device’s camera.
     pub fn require_live_capture(mut self, value: impl Into<bool>) -> Self {
         self.require_live_capture = Some(value.into());
         self
     }
-    /// Sets `require_matching_selfie`.
+    /// Sets `require_matching_selfie`: Capture a face image and perform a [selfie check](https://docs.stripe.com/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://docs.stripe.com/identity/selfie).
     pub fn require_matching_selfie(mut self, value: impl Into<bool>) -> Self {
         self.require_matching_selfie = Some(value.into());
         self
@@ -3122,17 +3127,17 @@ impl VerificationReportPhone {
             status: VerificationReportPhoneStatus::Unverified,
         }
     }
-    /// Sets `error`.
+    /// Sets `error`: Details on the verification error. Present when status is `unverified`.
     pub fn error(mut self, value: impl Into<VerificationReportPhoneError>) -> Self {
         self.error = Some(value.into());
         self
     }
-    /// Sets `phone`.
+    /// Sets `phone`: Phone to be verified.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this `phone` check.
     pub fn status(mut self, value: impl Into<VerificationReportPhoneStatus>) -> Self {
         self.status = value.into();
         self
@@ -3169,12 +3174,12 @@ impl VerificationReportPhoneError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification failure.
     pub fn code(mut self, value: impl Into<VerificationReportPhoneErrorCode>) -> Self {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -3315,22 +3320,22 @@ impl VerificationReportSelfie {
             status: VerificationReportSelfieStatus::Unverified,
         }
     }
-    /// Sets `document`.
+    /// Sets `document`: ID of the [File](https://docs.stripe.com/api/files) holding the image of the identity document used in this check.
     pub fn document(mut self, value: impl Into<String>) -> Self {
         self.document = Some(value.into());
         self
     }
-    /// Sets `error`.
+    /// Sets `error`: Details on the verification error. Present when status is `unverified`.
     pub fn error(mut self, value: impl Into<VerificationReportSelfieError>) -> Self {
         self.error = Some(value.into());
         self
     }
-    /// Sets `selfie`.
+    /// Sets `selfie`: ID of the [File](https://docs.stripe.com/api/files) holding the image of the selfie used in this check.
     pub fn selfie(mut self, value: impl Into<String>) -> Self {
         self.selfie = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this `selfie` check.
     pub fn status(mut self, value: impl Into<VerificationReportSelfieStatus>) -> Self {
         self.status = value.into();
         self
@@ -3368,12 +3373,12 @@ impl VerificationReportSelfieError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification failure.
     pub fn code(mut self, value: impl Into<VerificationReportSelfieErrorCode>) -> Self {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -3545,9 +3550,9 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-/// A VerificationSession guides you through the process of collecting and verifying the identities of your users. It contains details about the type of verification, such as what [verification check](https://stripe.com/docs/identity/verification-checks) to perform. Only create one VerificationSession for each verification in your system.
+/// A VerificationSession guides you through the process of collecting and verifying the identities of your users. It contains details about the type of verification, such as what [verification check](https://docs.stripe.com/identity/verification-checks) to perform. Only create one VerificationSession for each verification in your system.
 ///
-/// A VerificationSession transitions through [multiple statuses](https://stripe.com/docs/identity/how-sessions-work) throughout its lifetime as it progresses through the verification flow. The VerificationSession contains the user's verified data after verification checks are complete.
+/// A VerificationSession transitions through [multiple statuses](https://docs.stripe.com/identity/how-sessions-work) throughout its lifetime as it progresses through the verification flow. The VerificationSession contains the user's verified data after verification checks are complete.
 ///
 /// Related guide: [The Verification Sessions API](https://docs.stripe.com/identity/verification-sessions)
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3635,32 +3640,32 @@ impl VerificationSession {
             verified_outputs: None,
         }
     }
-    /// Sets `client_reference_id`.
+    /// Sets `client_reference_id`: A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     pub fn client_reference_id(mut self, value: impl Into<String>) -> Self {
         self.client_reference_id = Some(value.into());
         self
     }
-    /// Sets `client_secret`.
+    /// Sets `client_secret`: The short-lived client secret used by Stripe.js to [show a verification modal](https://docs.stripe.com/js/identity/modal) inside your app. This client secret expires after 24 hours and can only be used once. Don’t store it, log it, embed it in a URL, or expose it to anyone other than the user. Make sure that you have TLS enabled on any page that includes the client secret. Refer to our docs on [passing the client secret to the frontend](https://docs.stripe.com/identity/verification-sessions#client-secret) to learn more.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
-    /// Sets `created`.
+    /// Sets `created`: Time at which the object was created. Measured in seconds since the Unix epoch.
     pub fn created(mut self, value: impl Into<crate::Timestamp>) -> Self {
         self.created = value.into();
         self
     }
-    /// Sets `id`.
+    /// Sets `id`: Unique identifier for the object.
     pub fn id(mut self, value: impl Into<VerificationSessionId>) -> Self {
         self.id = value.into();
         self
     }
-    /// Sets `last_error`.
+    /// Sets `last_error`: If present, this property tells you the last error encountered when processing the verification.
     pub fn last_error(mut self, value: impl Into<VerificationSessionLastError>) -> Self {
         self.last_error = Some(value.into());
         self
     }
-    /// Sets `last_verification_report`.
+    /// Sets `last_verification_report`: ID of the most recent VerificationReport. [Learn more about accessing detailed verification results.](https://docs.stripe.com/identity/verification-sessions#results)
     pub fn last_verification_report(
         mut self,
         value: impl Into<crate::Expandable<VerificationReport>>,
@@ -3668,12 +3673,12 @@ impl VerificationSession {
         self.last_verification_report = Some(value.into());
         self
     }
-    /// Sets `livemode`.
+    /// Sets `livemode`: If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub fn livemode(mut self, value: impl Into<bool>) -> Self {
         self.livemode = value.into();
         self
     }
-    /// Sets `metadata`.
+    /// Sets `metadata`: Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub fn metadata(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -3681,17 +3686,17 @@ impl VerificationSession {
         self.metadata = value.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         self
     }
-    /// Sets `object`.
+    /// Sets `object`: String representing the object's type. Objects of the same type share the same value.
     pub fn object(mut self, value: impl Into<VerificationSessionObject>) -> Self {
         self.object = value.into();
         self
     }
-    /// Sets `options`.
+    /// Sets `options`: A set of options for the session’s verification checks.
     pub fn options(mut self, value: impl Into<VerificationSessionOptions>) -> Self {
         self.options = Some(value.into());
         self
     }
-    /// Sets `provided_details`.
+    /// Sets `provided_details`: Details provided about the user being verified. These details may be shown to the user.
     pub fn provided_details(
         mut self,
         value: impl Into<VerificationSessionProvidedDetails>,
@@ -3699,17 +3704,17 @@ impl VerificationSession {
         self.provided_details = Some(value.into());
         self
     }
-    /// Sets `redaction`.
+    /// Sets `redaction`: Redaction status of this VerificationSession. If the VerificationSession is not redacted, this field will be null.
     pub fn redaction(mut self, value: impl Into<VerificationSessionRedaction>) -> Self {
         self.redaction = Some(value.into());
         self
     }
-    /// Sets `related_customer`.
+    /// Sets `related_customer`: Customer ID
     pub fn related_customer(mut self, value: impl Into<String>) -> Self {
         self.related_customer = Some(value.into());
         self
     }
-    /// Sets `related_customer_account`.
+    /// Sets `related_customer_account`: The ID of the Account representing a customer.
     pub fn related_customer_account(mut self, value: impl Into<String>) -> Self {
         self.related_customer_account = Some(value.into());
         self
@@ -3722,27 +3727,27 @@ impl VerificationSession {
         self.related_person = Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `status`: Status of this VerificationSession. [Learn more about the lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
     pub fn status(mut self, value: impl Into<VerificationSessionStatus>) -> Self {
         self.status = value.into();
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: The type of [verification check](https://docs.stripe.com/identity/verification-checks) to be performed.
     pub fn type_(mut self, value: impl Into<VerificationSessionType>) -> Self {
         self.type_ = value.into();
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The short-lived URL that you use to redirect a user to Stripe to submit their identity information. This URL expires after 48 hours and can only be used once. Don’t store it, log it, send it in emails or expose it to anyone other than the user. Refer to our docs on [verifying identity documents](https://docs.stripe.com/identity/verify-identity-documents?platform=web&type=redirect) to learn how to redirect users to Stripe.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `verification_flow`.
+    /// Sets `verification_flow`: The configuration token of a verification flow from the dashboard.
     pub fn verification_flow(mut self, value: impl Into<String>) -> Self {
         self.verification_flow = Some(value.into());
         self
     }
-    /// Sets `verified_outputs`.
+    /// Sets `verified_outputs`: The user’s verified data.
     pub fn verified_outputs(
         mut self,
         value: impl Into<VerificationSessionVerifiedOutputs>,
@@ -3882,12 +3887,12 @@ impl VerificationSessionLastError {
     pub fn new() -> Self {
         Self { code: None, reason: None }
     }
-    /// Sets `code`.
+    /// Sets `code`: A short machine-readable string giving the reason for the verification or user-session failure.
     pub fn code(mut self, value: impl Into<VerificationSessionLastErrorCode>) -> Self {
         self.code = Some(value.into());
         self
     }
-    /// Sets `reason`.
+    /// Sets `reason`: A message that explains the reason for verification or user-session failure.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -4163,7 +4168,7 @@ impl VerificationSessionOptionsDocument {
             require_matching_selfie: None,
         }
     }
-    /// Sets `allowed_types`.
+    /// Sets `allowed_types`: Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
     pub fn allowed_types(
         mut self,
         value: impl IntoIterator<
@@ -4173,17 +4178,17 @@ impl VerificationSessionOptionsDocument {
         self.allowed_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `require_id_number`.
+    /// Sets `require_id_number`: Collect an ID number and perform an [ID number check](https://docs.stripe.com/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth.
     pub fn require_id_number(mut self, value: impl Into<bool>) -> Self {
         self.require_id_number = Some(value.into());
         self
     }
-    /// Sets `require_live_capture`.
+    /// Sets `require_live_capture`: Disable image uploads, identity document images have to be captured using the device’s camera.
     pub fn require_live_capture(mut self, value: impl Into<bool>) -> Self {
         self.require_live_capture = Some(value.into());
         self
     }
-    /// Sets `require_matching_selfie`.
+    /// Sets `require_matching_selfie`: Capture a face image and perform a [selfie check](https://docs.stripe.com/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://docs.stripe.com/identity/selfie).
     pub fn require_matching_selfie(mut self, value: impl Into<bool>) -> Self {
         self.require_matching_selfie = Some(value.into());
         self
@@ -4258,7 +4263,7 @@ impl VerificationSessionOptionsEmail {
     pub fn new() -> Self {
         Self { require_verification: None }
     }
-    /// Sets `require_verification`.
+    /// Sets `require_verification`: Request one time password verification of `provided_details.email`.
     pub fn require_verification(mut self, value: impl Into<bool>) -> Self {
         self.require_verification = Some(value.into());
         self
@@ -4302,7 +4307,7 @@ impl VerificationSessionOptionsMatching {
     pub fn new() -> Self {
         Self { dob: None, name: None }
     }
-    /// Sets `dob`.
+    /// Sets `dob`: Strictness of the DOB matching policy to apply.
     pub fn dob(
         mut self,
         value: impl Into<VerificationSessionOptionsMatchingDob>,
@@ -4310,7 +4315,7 @@ impl VerificationSessionOptionsMatching {
         self.dob = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: Strictness of the name matching policy to apply.
     pub fn name(
         mut self,
         value: impl Into<VerificationSessionOptionsMatchingName>,
@@ -4432,7 +4437,7 @@ impl VerificationSessionOptionsPhone {
     pub fn new() -> Self {
         Self { require_verification: None }
     }
-    /// Sets `require_verification`.
+    /// Sets `require_verification`: Request one time password verification of `provided_details.phone`.
     pub fn require_verification(mut self, value: impl Into<bool>) -> Self {
         self.require_verification = Some(value.into());
         self
@@ -4460,12 +4465,12 @@ impl VerificationSessionProvidedDetails {
     pub fn new() -> Self {
         Self { email: None, phone: None }
     }
-    /// Sets `email`.
+    /// Sets `email`: Email of user being verified
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`.
+    /// Sets `phone`: Phone number of user being verified
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
@@ -4499,7 +4504,7 @@ impl VerificationSessionRedaction {
             status: VerificationSessionRedactionStatus::Processing,
         }
     }
-    /// Sets `status`.
+    /// Sets `status`: Indicates whether this object and its related objects have been redacted or not.
     pub fn status(
         mut self,
         value: impl Into<VerificationSessionRedactionStatus>,
@@ -4582,12 +4587,12 @@ impl VerificationSessionRelatedPerson {
             person: String::new(),
         }
     }
-    /// Sets `account`.
+    /// Sets `account`: Token referencing the associated Account of the related Person resource.
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = value.into();
         self
     }
-    /// Sets `person`.
+    /// Sets `person`: Token referencing the related Person resource.
     pub fn person(mut self, value: impl Into<String>) -> Self {
         self.person = value.into();
         self
@@ -4768,12 +4773,12 @@ impl VerificationSessionVerifiedOutputs {
             unparsed_sex: None,
         }
     }
-    /// Sets `address`.
+    /// Sets `address`: The user's verified address.
     pub fn address(mut self, value: impl Into<Address>) -> Self {
         self.address = Some(value.into());
         self
     }
-    /// Sets `dob`.
+    /// Sets `dob`: The user’s verified date of birth.
     pub fn dob(
         mut self,
         value: impl Into<VerificationSessionVerifiedOutputsDob>,
@@ -4781,22 +4786,22 @@ impl VerificationSessionVerifiedOutputs {
         self.dob = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: The user's verified email address
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`.
+    /// Sets `first_name`: The user's verified first name.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `id_number`.
+    /// Sets `id_number`: The user's verified id number.
     pub fn id_number(mut self, value: impl Into<String>) -> Self {
         self.id_number = Some(value.into());
         self
     }
-    /// Sets `id_number_type`.
+    /// Sets `id_number_type`: The user's verified id number type.
     pub fn id_number_type(
         mut self,
         value: impl Into<VerificationSessionVerifiedOutputsIdNumberType>,
@@ -4804,17 +4809,17 @@ impl VerificationSessionVerifiedOutputs {
         self.id_number_type = Some(value.into());
         self
     }
-    /// Sets `last_name`.
+    /// Sets `last_name`: The user's verified last name.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `phone`.
+    /// Sets `phone`: The user's verified phone number
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `sex`.
+    /// Sets `sex`: The user's verified sex.
     pub fn sex(
         mut self,
         value: impl Into<VerificationSessionVerifiedOutputsSex>,
@@ -4822,12 +4827,12 @@ impl VerificationSessionVerifiedOutputs {
         self.sex = Some(value.into());
         self
     }
-    /// Sets `unparsed_place_of_birth`.
+    /// Sets `unparsed_place_of_birth`: The user's verified place of birth as it appears in the document.
     pub fn unparsed_place_of_birth(mut self, value: impl Into<String>) -> Self {
         self.unparsed_place_of_birth = Some(value.into());
         self
     }
-    /// Sets `unparsed_sex`.
+    /// Sets `unparsed_sex`: The user's verified sex as it appears in the document.
     pub fn unparsed_sex(mut self, value: impl Into<String>) -> Self {
         self.unparsed_sex = Some(value.into());
         self
@@ -4883,17 +4888,17 @@ impl VerificationSessionVerifiedOutputsDob {
             year: None,
         }
     }
-    /// Sets `day`.
+    /// Sets `day`: Numerical day between 1 and 31.
     pub fn day(mut self, value: impl Into<i64>) -> Self {
         self.day = Some(value.into());
         self
     }
-    /// Sets `month`.
+    /// Sets `month`: Numerical month between 1 and 12.
     pub fn month(mut self, value: impl Into<i64>) -> Self {
         self.month = Some(value.into());
         self
     }
-    /// Sets `year`.
+    /// Sets `year`: The four-digit year.
     pub fn year(mut self, value: impl Into<i64>) -> Self {
         self.year = Some(value.into());
         self

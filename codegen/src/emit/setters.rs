@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Emitter;
+use super::{doc_attrs, Emitter};
 use crate::ir::{Field, Type, TypeKind};
 use crate::lower::UNRECOGNIZED;
 
@@ -170,9 +170,14 @@ impl Emitter<'_> {
             }
         };
         let value = if field.optional() { quote!(Some(#value)) } else { value };
-        let doc = format!(" Sets `{}`.", field.wire);
+        // The field's own description, so the setter reads on its own in an IDE and in rustdoc.
+        let doc = match field.doc.as_str() {
+            "" => format!("Sets `{}`.", field.wire),
+            described => format!("Sets `{}`: {described}", field.wire),
+        };
+        let doc = doc_attrs(&doc);
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn #method(mut self, value: #arg) -> Self {
                 self.#ident = #value;
                 self

@@ -68,9 +68,12 @@ impl<'s> Lowerer<'s> {
             if wire == "id" && ty == Type::String {
                 ty = object_id.clone().unwrap_or(ty);
             }
+            // A field without a description of its own borrows the one of the schema it names.
             let description = match node {
                 Node::Item(schema) => schema.schema_data.description.as_deref(),
-                Node::Ref(_) => None,
+                Node::Ref(reference) => {
+                    resolve(reference, self.components).and_then(|s| s.schema_data.description.as_deref())
+                }
             };
             let required = required.contains(&wire);
             fields.push(Self::field(&mut names, &wire, description, ty, required, nullable));
