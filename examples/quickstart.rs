@@ -2,6 +2,8 @@
 //! signed `identity.verification_session.verified` webhook, read the report, list sessions,
 //! redact.
 //!
+//! Written for the vendored spec, API `2026-08-26.dahlia`.
+//!
 //! Run: `cargo run --example quickstart`. With no key it runs against the fake Stripe
 //! (stripe-identity-fake) on 127.0.0.1: no account, no network. With `STRIPE_SECRET_KEY=sk_test_…`
 //! it runs the same calls against Stripe's test mode and skips what only the fake can simulate

@@ -1,6 +1,8 @@
 //! A webhook endpoint on plain hyper: it verifies each delivery's `Stripe-Signature` and
 //! dispatches on the event type.
 //!
+//! Written for the vendored spec, API `2026-08-26.dahlia`.
+//!
 //! Run: `cargo run --example webhook`. It listens on 127.0.0.1, sends itself one signed
 //! `identity.verification_session.verified` event and one forged one, prints what the handler
 //! did with each, and stops. Point the handler at your own endpoint secret (`whsec_…`) to use it

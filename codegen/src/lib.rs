@@ -231,7 +231,7 @@ impl Generator {
     pub fn run_build_script(&self) {
         self.watch_inputs();
         let out_dir = std::env::var_os("OUT_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
-        let result = self.check_spec_exists().and_then(|spec| {
+        let result = self.locate_spec().and_then(|spec| {
             let output = self.generate()?;
             write_if_changed(&out_dir.join(OUTPUT_FILE), &output.code).map_err(|e| e.in_file(&self.spec))?;
             Ok((spec, output.api.api_version))
@@ -251,7 +251,7 @@ impl Generator {
     /// The spec's absolute path, or an error that says where it looked and how to point
     /// elsewhere: a relative `STRIPE_IDENTITY_SPEC` is taken from the package's own folder,
     /// which for a dependency is inside Cargo's checkout, not the user's project.
-    fn check_spec_exists(&self) -> Result<PathBuf, Error> {
+    pub fn locate_spec(&self) -> Result<PathBuf, Error> {
         let absolute = std::path::absolute(&self.spec).unwrap_or_else(|_| self.spec.clone());
         if absolute.is_file() {
             return Ok(absolute);

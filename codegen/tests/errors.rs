@@ -125,3 +125,15 @@ fn an_error_inside_a_union_arm_points_into_the_arm() {
         "{shown}"
     );
 }
+
+/// A spec that is not there: the error names the absolute path tried and how to give another,
+/// since a relative `STRIPE_IDENTITY_SPEC` is taken from the package's own folder.
+#[test]
+fn a_missing_spec_names_the_absolute_path_it_tried() {
+    let error = Generator::new("specs/missing.json").locate_spec().unwrap_err().to_string();
+    let tried = std::env::current_dir().unwrap().join("specs/missing.json");
+    assert!(error.contains(&tried.display().to_string()), "{error}");
+    assert!(error.contains("absolute path"), "{error}");
+    let found = Generator::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/stripe.json")).locate_spec();
+    assert!(found.unwrap().is_absolute());
+}
