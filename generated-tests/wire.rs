@@ -250,6 +250,51 @@ async fn stripe_errors_become_typed_api_errors() {
     assert!(api.to_string().contains("HTTP 404"));
 }
 
+/// An error a user sees says why, in Stripe's words: the corpus holds messages from Stripe's
+/// SDKs' tests, its docs and issue threads (each with its source) and every message the fake
+/// produces, each with what `Display` and `Debug` must show of it.
+#[test]
+fn stripe_messages_are_shown_without_the_values_they_quote() {
+    let corpus: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("fixtures/stripe-messages.json")).expect("the corpus is JSON");
+    assert!(corpus.iter().filter(|e| !e["source"].as_str().unwrap().starts_with("fake/")).count() >= 20);
+    for entry in &corpus {
+        let (message, expected) = (entry["message"].as_str().unwrap(), entry["expected"].as_str().unwrap());
+        let api = ApiError {
+            status: 400,
+            request_id: Some("req_123".into()),
+            error_type: ApiErrorType::InvalidRequestError,
+            code: None,
+            decline_code: None,
+            message: Some(message.into()),
+            param: entry["param"].as_str().map(str::to_string),
+            doc_url: None,
+            stripe_should_retry: None,
+        };
+        assert_eq!(api.shown_message().as_deref(), Some(expected), "{}", entry["source"]);
+        assert!(api.to_string().ends_with(&format!("): {expected}")), "{api}");
+        assert!(format!("{api:?}").contains(&format!("{expected:?}")), "{api:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_key_says_so_and_a_huge_error_prints_bounded() {
+    let body = r#"{"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_****************************1234"}}"#;
+    let server = MockStripe::start(vec![Reply::json(401, body)]).await;
+    let error = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Stripe error invalid_request_error (HTTP 401, request req_test_401): Invalid API Key provided: [redacted]"
+    );
+    assert!(!format!("{error:?}").contains("1234"), "{error:?}");
+
+    let huge = "x".repeat(1 << 20);
+    let body = serde_json::json!({ "error": { "type": huge, "code": huge, "param": huge, "message": huge } });
+    let server = MockStripe::start(vec![Reply::json(400, body.to_string())]).await;
+    let error = retrieve_verification_session(&client(&server), &"vs_1".into(), &Default::default()).await.unwrap_err();
+    assert!(error.to_string().len() < 4 * 1024, "{} bytes", error.to_string().len());
+}
+
 #[tokio::test]
 async fn a_non_json_error_page_is_a_decode_error_with_status_and_request_id() {
     let server = MockStripe::start(vec![Reply::json(502, "<html>Bad gateway</html>")]).await;

@@ -139,8 +139,9 @@ impl From<FormError> for Error {
 
 /// An error Stripe reported.
 ///
-/// Stripe's `message` can quote what was sent (an email, a name): `Display` and `Debug` leave
-/// it out; read the field where it is safe to.
+/// `Display` and `Debug` show Stripe's `message` with every value it quotes back from the
+/// request (ids, emails, keys, numbers) replaced by `[redacted]`, and bounded in length (the rule
+/// is in [`ApiError::shown_message`]); the field holds it as sent, to read where that is safe.
 #[derive(Clone, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
@@ -163,19 +164,36 @@ pub struct ApiError {
     pub stripe_should_retry: Option<bool>,
 }
 
+impl ApiError {
+    /// Stripe's message as `Display` shows it: Stripe's words, without what it quotes back.
+    ///
+    /// Quoted spans (`'…'`, `"…"`) and words holding a digit, `@`, `://` or a key prefix become
+    /// `[redacted]`, as does the value after `Invalid integer: ` (and Stripe's other value
+    /// kinds); backticked parameter and enum names, the error's own `param` and links to
+    /// `stripe.com` stay. At most 500 characters.
+    pub fn shown_message(&self) -> Option<String> {
+        self.message.as_deref().map(|message| crate::message::shown(message, self.param.as_deref()))
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Stripe error {} (HTTP {}", self.error_type, self.status)?;
+        let bounded = crate::message::bounded;
+        write!(f, "Stripe error {} (HTTP {}", bounded(self.error_type.as_str()), self.status)?;
         if let Some(code) = &self.code {
-            write!(f, ", code {code}")?;
+            write!(f, ", code {}", bounded(code))?;
         }
         if let Some(param) = &self.param {
-            write!(f, ", param {param}")?;
+            write!(f, ", param {}", bounded(param))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, ", request {id}")?;
+            write!(f, ", request {}", bounded(id))?;
         }
-        write!(f, ")")
+        write!(f, ")")?;
+        match self.shown_message() {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -187,7 +205,7 @@ impl fmt::Debug for ApiError {
             .field("error_type", &self.error_type)
             .field("code", &self.code)
             .field("decline_code", &self.decline_code)
-            .field("message", &self.message.as_ref().map(|_| crate::Redacted))
+            .field("message", &self.shown_message())
             .field("param", &self.param)
             .field("doc_url", &self.doc_url)
             .field("stripe_should_retry", &self.stripe_should_retry)
@@ -273,7 +291,7 @@ impl fmt::Debug for ErrorBody {
             .field("error_type", &self.error_type)
             .field("code", &self.code)
             .field("decline_code", &self.decline_code)
-            .field("message", &self.message.as_ref().map(|_| crate::Redacted))
+            .field("message", &self.message.as_deref().map(|m| crate::message::shown(m, self.param.as_deref())))
             .field("param", &self.param)
             .field("doc_url", &self.doc_url)
             .finish()

@@ -45,6 +45,7 @@ mod client;
 pub mod de;
 mod error;
 pub mod form;
+mod message;
 mod pagination;
 mod request;
 mod retry;
