@@ -99,12 +99,13 @@ async fn list_verification_sessions_sends_an_exact_created_and_a_cursor() {
         .created(1_600_000_000)
         .limit(3)
         .related_customer("cus_NffrFeUfNV2Hib")
+        .related_customer_account("acct_1Nv0FGQ9RKHgCVdK")
         .starting_after("vs_1")
         .status(ListVerificationSessionsStatus::Verified);
     let page = list_verification_sessions(&client(&server), &params).await.unwrap();
     assert_get(
         &server.only_request(),
-        "/v1/identity/verification_sessions?created=1600000000&limit=3&related_customer=cus_NffrFeUfNV2Hib&starting_after=vs_1&status=verified",
+        "/v1/identity/verification_sessions?created=1600000000&limit=3&related_customer=cus_NffrFeUfNV2Hib&related_customer_account=acct_1Nv0FGQ9RKHgCVdK&starting_after=vs_1&status=verified",
     );
     assert_round_trips(&page.data[0], &session_json());
 }
@@ -129,6 +130,7 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
         )
         .provided_details(CreateVerificationSessionProvidedDetails::new().email("jenny.rosen@example.com"))
         .related_customer("cus_NffrFeUfNV2Hib")
+        .related_customer_account("acct_1Nv0FGQ9RKHgCVdK")
         .related_person(CreateVerificationSessionRelatedPerson::new("acct_1Nv0FGQ9RKHgCVdK", "person_1Nv0FGQ9RKHgCVdK"))
         .return_url("https://example.com/r?x=1&y=2");
     let session = create_verification_session(&client(&server), &params).await.unwrap();
@@ -140,7 +142,7 @@ async fn create_verification_session_posts_nested_options_as_brackets() {
          &options[document][allowed_types][0]=driving_license&options[document][allowed_types][1]=passport\
          &options[document][require_live_capture]=true&options[document][require_matching_selfie]=true\
          &provided_details[email]=jenny.rosen%40example.com&related_customer=cus_NffrFeUfNV2Hib\
-         &related_person[account]=acct_1Nv0FGQ9RKHgCVdK&related_person[person]=person_1Nv0FGQ9RKHgCVdK\
+         &related_customer_account=acct_1Nv0FGQ9RKHgCVdK&related_person[account]=acct_1Nv0FGQ9RKHgCVdK&related_person[person]=person_1Nv0FGQ9RKHgCVdK\
          &return_url=https%3A%2F%2Fexample.com%2Fr%3Fx%3D1%26y%3D2&type=document",
     );
     assert_uuid_v4(request.header("Idempotency-Key").unwrap());
@@ -274,6 +276,10 @@ fn stripe_messages_are_shown_without_the_values_they_quote() {
         assert_eq!(api.shown_message().as_deref(), Some(expected), "{}", entry["source"]);
         assert!(api.to_string().ends_with(&format!("): {expected}")), "{api}");
         assert!(format!("{api:?}").contains(&format!("{expected:?}")), "{api:?}");
+        // No email, in the message or the param path, reaches either.
+        for shown in [api.to_string(), format!("{api:?}")] {
+            assert!(!shown.contains("@example.com") && !shown.contains("test@test"), "{shown}");
+        }
     }
 }
 
@@ -342,6 +348,15 @@ async fn truncated_bodies_and_wrong_shapes_never_panic() {
     }
 }
 
+/// `validated` (2026-06-24) is a named status now, no longer `Unrecognized`.
+#[test]
+fn the_validated_redaction_status_decodes() {
+    let body = session_json().replace(r#""status": "processing""#, r#""status": "validated""#);
+    assert_ne!(body, session_json(), "the fixture has no redaction to replace");
+    let session: VerificationSession = serde_json::from_str(&body).unwrap();
+    assert_eq!(session.redaction.map(|r| r.status), Some(VerificationSessionRedactionStatus::Validated));
+}
+
 #[tokio::test]
 async fn enum_values_the_spec_does_not_list_are_kept() {
     let body = session_json().replace(r#""status": "verified""#, r#""status": "needs_review""#);
@@ -377,4 +392,10 @@ async fn debug_output_hides_personal_data_and_secrets() {
     }
     assert!(shown.contains("[redacted]"));
     assert!(shown.contains("vs_1MwBkz2eZvKYlo2CfN9n8u7J"), "ids stay visible");
+    // A personal enum hides itself however it is printed; its value is there to read.
+    let sex = session.verified_outputs.as_ref().and_then(|o| o.sex.clone()).unwrap();
+    assert_eq!(
+        (format!("{sex}"), format!("{sex:?}"), sex.as_str()),
+        ("[redacted]".into(), "[redacted]".into(), "female")
+    );
 }

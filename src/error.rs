@@ -112,7 +112,7 @@ impl fmt::Display for Error {
 
 fn request_id_suffix(f: &mut fmt::Formatter<'_>, request_id: &Option<String>) -> fmt::Result {
     match request_id {
-        Some(id) => write!(f, " (request {id})"),
+        Some(id) => write!(f, " (request {})", crate::message::bounded(id)),
         None => Ok(()),
     }
 }
@@ -167,10 +167,10 @@ pub struct ApiError {
 impl ApiError {
     /// Stripe's message as `Display` shows it: Stripe's words, without what it quotes back.
     ///
-    /// Quoted spans (`'…'`, `"…"`) and words holding a digit, `@`, `://` or a key prefix become
-    /// `[redacted]`, as does the value after `Invalid integer: ` (and Stripe's other value
-    /// kinds); backticked parameter and enum names, the error's own `param` and links to
-    /// `stripe.com` stay. At most 500 characters.
+    /// Quoted spans (`'…'`, `"…"`), ids, emails, phone numbers, keys, links other than to
+    /// Stripe's docs, and the value after `Invalid integer: ` (and Stripe's other value kinds)
+    /// become `[redacted]`; backticked parameter and enum names, counts and limits stay. At most
+    /// 500 characters. The whole rule is in the crate's `message` module.
     pub fn shown_message(&self) -> Option<String> {
         self.message.as_deref().map(|message| crate::message::shown(message, self.param.as_deref()))
     }
@@ -184,7 +184,8 @@ impl fmt::Display for ApiError {
             write!(f, ", code {}", bounded(code))?;
         }
         if let Some(param) = &self.param {
-            write!(f, ", param {}", bounded(param))?;
+            // A parameter path can hold a value too (`metadata[jenny@example.com]`).
+            write!(f, ", param {}", crate::message::shown(param, None))?;
         }
         if let Some(id) = &self.request_id {
             write!(f, ", request {}", bounded(id))?;
@@ -203,11 +204,11 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field("request_id", &self.request_id)
             .field("error_type", &self.error_type)
-            .field("code", &self.code)
+            .field("code", &self.code.as_deref().map(crate::message::bounded))
             .field("decline_code", &self.decline_code)
             .field("message", &self.shown_message())
-            .field("param", &self.param)
-            .field("doc_url", &self.doc_url)
+            .field("param", &self.param.as_deref().map(|p| crate::message::shown(p, None)))
+            .field("doc_url", &self.doc_url.as_deref().map(crate::message::bounded))
             .field("stripe_should_retry", &self.stripe_should_retry)
             .finish()
     }
@@ -267,7 +268,8 @@ pub struct ErrorResponse {
 }
 
 /// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts
-/// on). `Debug` leaves out the message, which can quote what was sent.
+/// on). `Debug` shows the message and the param as [`ApiError`]'s does, without the values
+/// they quote back.
 #[derive(Clone, Deserialize)]
 pub struct ErrorBody {
     /// The kind of error, as sent.
@@ -288,12 +290,12 @@ pub struct ErrorBody {
 impl fmt::Debug for ErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ErrorBody")
-            .field("error_type", &self.error_type)
-            .field("code", &self.code)
+            .field("error_type", &self.error_type.as_deref().map(crate::message::bounded))
+            .field("code", &self.code.as_deref().map(crate::message::bounded))
             .field("decline_code", &self.decline_code)
             .field("message", &self.message.as_deref().map(|m| crate::message::shown(m, self.param.as_deref())))
-            .field("param", &self.param)
-            .field("doc_url", &self.doc_url)
+            .field("param", &self.param.as_deref().map(|p| crate::message::shown(p, None)))
+            .field("doc_url", &self.doc_url.as_deref().map(crate::message::bounded))
             .finish()
     }
 }

@@ -296,7 +296,8 @@ async fn send_once(request: reqwest::RequestBuilder, limit: usize) -> Outcome {
     if announced > limit as u64 {
         return Ok((status, headers, Body::TooLarge));
     }
-    let mut body = Vec::with_capacity(announced as usize);
+    // What the server announces is only a hint: at most 1 MiB is reserved up front.
+    let mut body = Vec::with_capacity(announced.min(1 << 20) as usize);
     while let Some(chunk) = response.chunk().await? {
         if chunk.len() > limit - body.len() {
             return Ok((status, headers, Body::TooLarge));

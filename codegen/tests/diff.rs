@@ -107,7 +107,8 @@ fn additions_that_compile_are_additive() {
 
     // A model's `new()` takes nothing and it always implements `Default`, so even a required
     // field breaks no code that builds one.
-    // Here the model had no required field before, as params without one derive `Default`.
+    // A model without required fields before: its `Default` stays (it is `new()`), where params
+    // without required fields lose theirs.
     let mut old = small();
     old["components"]["schemas"]["thing"]["required"] = serde_json::json!([]);
     let mut new = old.clone();

@@ -291,6 +291,12 @@ async fn related_customer_and_person_are_stored_filtered_and_returned() {
     let outputs = verified.verified_outputs.as_ref().unwrap();
     assert_eq!(outputs.sex, Some(VerificationSessionVerifiedOutputsSex::Female));
     assert!(outputs.unparsed_place_of_birth.is_some());
+    // Redaction reaches them by the same type rule as `Debug`: `sex` lists `[redacted]`.
+    redact_verification_session(&client, &session.id, &Default::default()).await.unwrap();
+    let redacted = retrieve_verification_session(&client, &session.id, &Default::default()).await.unwrap();
+    let outputs = redacted.verified_outputs.as_ref().unwrap();
+    assert_eq!(outputs.sex, Some(VerificationSessionVerifiedOutputsSex::Redacted));
+    assert_eq!(outputs.unparsed_place_of_birth.as_deref(), Some("[redacted]"));
 }
 
 /// `metadata=` removes every key, as Stripe documents.

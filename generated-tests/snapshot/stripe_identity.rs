@@ -2178,7 +2178,7 @@ impl From<&str> for VerificationReportDocumentSex {
 }
 impl std::fmt::Display for VerificationReportDocumentSex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        std::fmt::Debug::fmt(&crate::Redacted, f)
     }
 }
 impl serde::Serialize for VerificationReportDocumentSex {
@@ -5009,7 +5009,7 @@ impl From<&str> for VerificationSessionVerifiedOutputsSex {
 }
 impl std::fmt::Display for VerificationSessionVerifiedOutputsSex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        std::fmt::Debug::fmt(&crate::Redacted, f)
     }
 }
 impl serde::Serialize for VerificationSessionVerifiedOutputsSex {

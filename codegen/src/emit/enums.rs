@@ -7,9 +7,10 @@ use crate::ir::{is_personal, Variant};
 use crate::lower::UNRECOGNIZED;
 
 /// A string enum that keeps values it does not know in its `Unrecognized` variant. One that
-/// holds personal data prints `[redacted]` as its `Debug`, wherever it is printed from.
+/// holds personal data prints `[redacted]` as its `Debug` and `Display` (so neither a `{:?}` nor
+/// a log's `%value` shows it); its value is `as_str()`.
 pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path) -> TokenStream {
-    let (derive_debug, debug) = if is_personal(variants) {
+    let (derive_debug, debug, display) = if is_personal(variants) {
         let debug = quote! {
             impl std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -17,9 +18,9 @@ pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path)
                 }
             }
         };
-        (quote!(), debug)
+        (quote!(), debug, quote!(std::fmt::Debug::fmt(&#rt::Redacted, f)))
     } else {
-        (quote!(Debug,), quote!())
+        (quote!(Debug,), quote!(), quote!(f.write_str(self.as_str())))
     };
     let unrecognized = format_ident!("{}", UNRECOGNIZED);
     let idents: Vec<syn::Ident> = variants.iter().map(|v| format_ident!("{}", v.name)).collect();
@@ -52,7 +53,7 @@ pub(super) fn open_enum(name: &syn::Ident, variants: &[Variant], rt: &syn::Path)
         }
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                #display
             }
         }
         impl serde::Serialize for #name {

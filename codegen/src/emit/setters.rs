@@ -139,10 +139,9 @@ impl Emitter<'_> {
         let ident = format_ident!("{}", field.name);
         // `new` is the constructor; a field of that name gets `with_new`.
         let method = if field.name == "new" { format_ident!("with_new") } else { ident.clone() };
-        let (arg, value) = match &field.ty {
+        let (arg, value) = match (&field.ty, emptyable_map_values(&field.ty)) {
             // A map that may be sent empty is set from pairs; `clear_…` sends it empty.
-            Type::Emptyable(map) if matches!(**map, Type::Map(_)) => {
-                let Type::Map(item) = &**map else { unreachable!() };
+            (_, Some(item)) => {
                 let item = self.ty(item);
                 let rt = &self.rt;
                 (
@@ -150,21 +149,21 @@ impl Emitter<'_> {
                     quote!(#rt::Emptyable::Set(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect())),
                 )
             }
-            Type::Vec(item) => {
+            (Type::Vec(item), _) => {
                 let item = self.ty(item);
                 (
                     quote!(impl IntoIterator<Item = impl Into<#item>>),
                     quote!(value.into_iter().map(Into::into).collect()),
                 )
             }
-            Type::Map(item) => {
+            (Type::Map(item), _) => {
                 let item = self.ty(item);
                 (
                     quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#item>)>),
                     quote!(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
                 )
             }
-            other => {
+            (other, None) => {
                 let ty = self.ty(other);
                 (quote!(impl Into<#ty>), quote!(value.into()))
             }
@@ -189,9 +188,8 @@ impl Emitter<'_> {
 /// `clear_{field}()` for a map that may be sent empty: sends `field=`, which Stripe takes as
 /// "remove every key". Left out if another field already has that name.
 fn clear(field: &Field, fields: &[Field], rt: &syn::Path) -> Option<TokenStream> {
-    let Type::Emptyable(inner) = &field.ty else { return None };
     let name = format!("clear_{}", field.name);
-    if !matches!(**inner, Type::Map(_)) || fields.iter().any(|f| f.name == name) {
+    if emptyable_map_values(&field.ty).is_none() || fields.iter().any(|f| f.name == name) {
         return None;
     }
     let (ident, method) = (format_ident!("{}", field.name), format_ident!("{}", name));
@@ -204,4 +202,15 @@ fn clear(field: &Field, fields: &[Field], rt: &syn::Path) -> Option<TokenStream>
             self
         }
     })
+}
+
+/// The value type of a map that may be sent empty (`Emptyable<BTreeMap<String, T>>` → `T`).
+fn emptyable_map_values(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Emptyable(inner) => match &**inner {
+            Type::Map(values) => Some(values),
+            _ => None,
+        },
+        _ => None,
+    }
 }

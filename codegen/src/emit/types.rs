@@ -50,7 +50,7 @@ impl Emitter<'_> {
         if !redacts {
             derives.push(quote!(Debug));
         }
-        // A model's `Default` is its `new()`, whatever its fields.
+        // Params with nothing required derive `Default`; a model's is its `new()` (below).
         if sent && s.fields.iter().all(Field::optional) {
             derives.push(quote!(Default));
         }

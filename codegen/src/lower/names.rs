@@ -102,12 +102,13 @@ impl Namer<'_> {
         if !self.visiting.insert(component.to_string()) {
             return type_name(component);
         }
-        let base = match &root {
+        let name = match &root {
+            // Its one place is inside itself: no owner to name it after.
             Root::Component(owner) if owner == component => type_name(component),
-            Root::Component(owner) => self.name(owner),
-            Root::Operation(stem) => stem.clone(),
+            Root::Component(owner) => format!("{}{suffix}", self.name(owner)),
+            Root::Operation(stem) => format!("{stem}{suffix}"),
         };
         self.visiting.remove(component);
-        format!("{base}{suffix}")
+        name
     }
 }

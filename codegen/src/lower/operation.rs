@@ -324,7 +324,8 @@ impl<'s> Lowerer<'s> {
 
 /// Stripe clears a hash parameter sent as the empty string ("All keys can be unset by posting an
 /// empty value to `metadata`", its spec says), whether or not the spec spells the `""` arm out:
-/// every map of a form body may be sent empty.
+/// every map at the top of a form body may be sent empty. (Nested maps keep the spec's type:
+/// Stripe documents the rule for top-level `metadata`.)
 fn emptyable_maps(kind: &mut TypeKind) {
     let TypeKind::Struct(body) = kind else { return };
     for field in &mut body.fields {

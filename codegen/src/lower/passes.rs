@@ -81,7 +81,10 @@ pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
     let last_word = |name: &'_ str| name[name.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0)..].to_string();
     let related = |(a, a_values): &(&str, BTreeSet<&str>), (b, b_values): &(&str, BTreeSet<&str>)| {
         let nested = a_values.is_subset(b_values) || b_values.is_subset(a_values);
+        // A personal enum converts into none that is not (whose `Debug` would show the value).
+        let personal = |values: &BTreeSet<&str>| values.contains(crate::ir::REDACTED_VALUE);
         a != b
+            && personal(a_values) == personal(b_values)
             && a_values.len().min(b_values.len()) >= 2
             && (a_values == b_values || (nested && last_word(a) == last_word(b)))
     };
