@@ -576,3 +576,30 @@ fn verify_returns_the_raw_payload_and_the_event_tells_its_api_version() {
     assert!(matches!(odd.data.object, EventObject::Other(_)));
     assert_eq!(odd.api_version_mismatch(), Some("2030-01-01.future"));
 }
+
+/// The client's own timeout holds on a caller's builder too, whatever that builder says.
+#[tokio::test]
+async fn the_timeout_applies_on_a_callers_builder() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    // Accepts and never answers; ends with the test.
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let patient = reqwest::Client::builder().timeout(Duration::from_secs(600));
+    let client = Client::builder(KEY)
+        .base_url(&url)
+        .max_retries(0)
+        .timeout(Duration::from_millis(300))
+        .http(patient)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = retrieve_verification_session(&client, &"vs_1".into(), &Default::default()).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport(e) if e.is_timeout()), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(30), "the caller's 600 s won");
+    silent.abort();
+}
