@@ -261,7 +261,7 @@ impl fmt::Display for ApiErrorType {
 }
 
 /// The body of a Stripe error response (the spec's `error` schema).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct ErrorResponse {
     /// The error itself.
     pub error: ErrorBody,
@@ -270,7 +270,7 @@ pub struct ErrorResponse {
 /// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts
 /// on). `Debug` shows the message and the param as [`ApiError`]'s does, without the values
 /// they quote back.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct ErrorBody {
     /// The kind of error, as sent.
     #[serde(rename = "type")]

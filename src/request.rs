@@ -180,10 +180,11 @@ struct Response {
 /// What one attempt got: a response, or why none came.
 type Outcome = Result<(StatusCode, HeaderMap, Body), reqwest::Error>;
 
-/// A response body, read up to the client's limit.
+/// A response body, read up to the client's limit; a redirect's is not read at all.
 enum Body {
     Read(Vec<u8>),
     TooLarge,
+    Redirect,
 }
 
 impl<T> Request<T> {
@@ -239,9 +240,7 @@ impl<T> Request<T> {
                 idempotent_replayed: header(&headers, "Idempotent-Replayed") == Some("true"),
             };
             let body = match body {
-                _ if status.is_redirection() => {
-                    return Err(Error::Redirect { status: meta.status, request_id: meta.request_id })
-                }
+                Body::Redirect => return Err(Error::Redirect { status: meta.status, request_id: meta.request_id }),
                 Body::TooLarge => {
                     let limit = setup.max_response_bytes;
                     return Err(Error::BodyTooLarge { status: meta.status, request_id: meta.request_id, limit });
@@ -291,7 +290,7 @@ async fn send_once(request: reqwest::RequestBuilder, limit: usize) -> Outcome {
     let headers = response.headers().clone();
     let announced = response.content_length().unwrap_or(0);
     if status.is_redirection() {
-        return Ok((status, headers, Body::Read(Vec::new())));
+        return Ok((status, headers, Body::Redirect));
     }
     if announced > limit as u64 {
         return Ok((status, headers, Body::TooLarge));

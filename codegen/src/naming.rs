@@ -1,6 +1,6 @@
 //! Every identifier rule in one place: case, keywords, invalid characters, collisions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -106,6 +106,20 @@ pub fn singular(plural: &str) -> String {
     } else {
         plural.to_string()
     }
+}
+
+/// The name stem of each resource id: its last segment (`identity.verification_session` →
+/// `VerificationSession`), or the whole id where two of `ids` share that segment (`issuing.card`
+/// beside `card` → `IssuingCard`). Resource types and their typed ids both follow it.
+pub fn resource_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    let ids: BTreeSet<&str> = ids.into_iter().collect();
+    let last = |id: &str| type_name(id.rsplit('.').next().unwrap_or(id));
+    ids.iter()
+        .map(|id| {
+            let shared = ids.iter().filter(|other| last(other) == last(id)).count() > 1;
+            (*id, if shared { type_name(id) } else { last(id) })
+        })
+        .collect()
 }
 
 /// Hands out names within one namespace, suffixing a number on collision.

@@ -53,6 +53,7 @@ impl Emitter<'_> {
             Type::Number => quote!(0.0),
             Type::Timestamp => quote!(#rt::Timestamp(0)),
             Type::Json => quote!(serde_json::Value::Null),
+            // Runtime-provided types implement `Default` (`ErrorResponse` does).
             Type::Provided(_) => quote!(Default::default()),
             Type::Vec(_) => quote!(Vec::new()),
             Type::Map(_) => quote!(std::collections::BTreeMap::new()),

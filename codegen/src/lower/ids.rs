@@ -8,7 +8,7 @@ use super::shape::{has_object_id, resource_id, Components};
 use crate::error::push_pointer;
 use crate::ir::{Role, TypeDef, TypeKind};
 use crate::load::schema_pointer;
-use crate::naming::{type_name, Namespace};
+use crate::naming::{resource_stems, Namespace};
 
 /// The id types of a subset, by resource.
 #[derive(Debug, Default)]
@@ -40,12 +40,10 @@ impl IdTypes {
                 }
             }
         }
-        let short = |resource: &str| type_name(last_segment(resource));
+        let stems = resource_stems(origins.keys().copied());
         let mut by_resource = BTreeMap::new();
         for (resource, origin) in &origins {
-            let shared = origins.keys().filter(|other| short(other) == short(resource)).count() > 1;
-            let base = if shared { type_name(resource) } else { short(resource) };
-            let id = IdType { name: names.claim(&format!("{base}Id")), origin: origin.clone() };
+            let id = IdType { name: names.claim(&format!("{}Id", stems[resource])), origin: origin.clone() };
             by_resource.insert(resource.to_string(), id);
         }
         IdTypes { by_resource }

@@ -1,6 +1,7 @@
 //! The Rust names of component schemas, named as Stripe's docs and SDKs name them: from where
 //! they are used (`VerificationSession.Options.Document` → `VerificationSessionOptionsDocument`),
-//! never from Stripe's internal schema names (`gelato_session_document_options`).
+//! not from Stripe's internal schema names (`gelato_session_document_options`) unless no single
+//! place owns the schema.
 //!
 //! The rule, in order:
 //! 1. A resource (`x-resourceId`) is named after the last segment of its id
@@ -15,8 +16,9 @@
 //!    `Address`), as stripe-node's shared `Stripe.Address`.
 //!
 //! Every place-derived name depends only on the path from a resource or an operation, so a
-//! spec bump that moves an inline schema's title or adds fields elsewhere renames nothing. The one
-//! rename left is a schema that gains a second place (rule 2 → rule 3), which `diff` reports.
+//! spec bump that moves an inline schema's title or adds fields elsewhere renames nothing. What
+//! still renames a schema, and the inline types named after it, is its gaining or losing a second
+//! place (rule 2 ↔ rule 3), which `diff` reports.
 //!
 //! Lowering runs twice to apply it: once under the schemas' own names to record their uses,
 //! once under the names those uses give.
@@ -26,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::ReferenceOr;
 
 use super::shape::{resource_id, Components};
-use crate::naming::type_name;
+use crate::naming::{resource_stems, type_name};
 
 /// What a name is built on: a component schema, or an operation (by its type-name stem,
 /// `CreateVerificationSession`).
@@ -50,27 +52,20 @@ pub(super) fn own_names(components: &Components) -> BTreeMap<String, String> {
 
 /// The name each component takes, by the rule above; resources first, so that they win a clash.
 pub(super) fn component_names(components: &Components, uses: &Uses) -> Vec<(String, String)> {
-    let resources: BTreeMap<&str, &str> = components
+    let ids: BTreeMap<&str, &str> = components
         .iter()
         .filter_map(|(name, schema)| match schema {
             ReferenceOr::Item(schema) => resource_id(schema).map(|id| (name.as_str(), id)),
             ReferenceOr::Reference { .. } => None,
         })
         .collect();
-    let last = |id: &str| type_name(id.rsplit('.').next().unwrap_or(id));
-    let resource_name = |id: &str| {
-        let shared = resources.values().filter(|other| last(other) == last(id)).count() > 1;
-        if shared {
-            type_name(id)
-        } else {
-            last(id)
-        }
-    };
-    let mut namer = Namer { resources: &resources, resource_name: &resource_name, uses, visiting: BTreeSet::new() };
+    let stems = resource_stems(ids.values().copied());
+    let resources = ids.iter().map(|(component, id)| (*component, stems[id].clone())).collect();
+    let mut namer = Namer { resources, uses, visiting: BTreeSet::new() };
     let (mut first, mut rest) = (Vec::new(), Vec::new());
     for component in components.keys() {
         let name = namer.name(component);
-        if resources.contains_key(component.as_str()) {
+        if namer.resources.contains_key(component.as_str()) {
             first.push((component.clone(), name));
         } else {
             rest.push((component.clone(), name));
@@ -81,8 +76,8 @@ pub(super) fn component_names(components: &Components, uses: &Uses) -> Vec<(Stri
 }
 
 struct Namer<'a> {
-    resources: &'a BTreeMap<&'a str, &'a str>,
-    resource_name: &'a dyn Fn(&str) -> String,
+    /// Resource component → its name (rule 1).
+    resources: BTreeMap<&'a str, String>,
     uses: &'a Uses,
     /// Components whose name is being worked out: a schema whose only place is inside itself
     /// (directly or through others) keeps its own name.
@@ -91,8 +86,8 @@ struct Namer<'a> {
 
 impl Namer<'_> {
     fn name(&mut self, component: &str) -> String {
-        if let Some(id) = self.resources.get(component) {
-            return (self.resource_name)(id);
+        if let Some(name) = self.resources.get(component) {
+            return name.clone();
         }
         let only_place = match self.uses.get(component) {
             Some(places) if places.len() == 1 => places.iter().next().cloned().flatten(),
