@@ -22,8 +22,8 @@ async fn sessions(fake: &FakeStripe) -> usize {
 #[tokio::test]
 async fn a_retried_post_reuses_its_idempotency_key_and_creates_one_session() {
     let fake = FakeStripe::start().await.unwrap();
-    fake.inject(Fault::status(503), 1);
-    fake.inject(Fault::Reset, 1);
+    fake.inject(Fault::status(503), 1).unwrap();
+    fake.inject(Fault::Reset, 1).unwrap();
     let session = create_verification_session(&fake.client(), &document()).await.unwrap();
     let posts: Vec<_> = fake.requests().into_iter().filter(|r| r.method == "POST").collect();
     assert_eq!(posts.len(), 3, "503, reset, then success");
@@ -38,7 +38,7 @@ async fn a_retried_post_reuses_its_idempotency_key_and_creates_one_session() {
 #[tokio::test]
 async fn a_post_whose_answer_was_lost_is_retried_as_a_replay_not_a_second_session() {
     let fake = FakeStripe::start().await.unwrap();
-    fake.inject(Fault::DropResponse, 1);
+    fake.inject(Fault::DropResponse, 1).unwrap();
     let (session, meta) = create_verification_session(&fake.client(), &document()).with_meta().await.unwrap();
     assert!(meta.idempotent_replayed, "the retry got the first attempt's saved answer");
     assert_eq!(sessions(&fake).await, 1, "Stripe did the work once");
@@ -47,7 +47,7 @@ async fn a_post_whose_answer_was_lost_is_retried_as_a_replay_not_a_second_sessio
     let fetched = retrieve_verification_session(&fake.client(), &session.id, &Default::default()).await.unwrap();
     assert_eq!(fetched, session);
 
-    fake.inject(Fault::DropResponse, 1);
+    fake.inject(Fault::DropResponse, 1).unwrap();
     let client = Client::builder(TEST_KEY).base_url(fake.url()).max_retries(0).build().unwrap();
     let error = create_verification_session(&client, &document()).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)) && error.is_retryable(), "{error:?}");
@@ -109,7 +109,7 @@ async fn which_failures_are_retried() {
         (Fault::status(500), 0, 2),
     ];
     for (fault, failed_with, sent) in cases {
-        fake.inject(fault.clone(), 1);
+        fake.inject(fault.clone(), 1).unwrap();
         let before = attempts(&fake);
         let result = retrieve_verification_session(&client, &id, &Default::default()).await;
         assert_eq!(attempts(&fake) - before, sent, "{fault:?}");
@@ -118,7 +118,7 @@ async fn which_failures_are_retried() {
             status => assert_eq!(result.unwrap_err().status(), Some(status), "{fault:?} is not retried"),
         }
     }
-    fake.inject(Fault::status(500), 3);
+    fake.inject(Fault::status(500), 3).unwrap();
     let error = retrieve_verification_session(&client, &id, &Default::default()).await.unwrap_err();
     assert!(error.is_retryable() && error.status() == Some(500), "three attempts, then the last error");
     assert!(error.request_id().is_some_and(|r| r.starts_with("req_")));
@@ -129,12 +129,18 @@ async fn stripe_account_and_max_retries_per_call() {
     let fake = FakeStripe::start().await.unwrap();
     let client = fake.client().with_stripe_account("acct_default");
     let id = create_verification_session(&client, &document()).await.unwrap().id;
-    retrieve_verification_session(&client, &id, &Default::default()).stripe_account("acct_other").await.unwrap();
-    fake.inject(Fault::status(503), 1);
+    // Another connected account does not hold the session: the per-call header went out.
+    let elsewhere = retrieve_verification_session(&client, &id, &Default::default())
+        .stripe_account("acct_other")
+        .await
+        .unwrap_err();
+    assert_eq!(elsewhere.status(), Some(404));
+    retrieve_verification_session(&client, &id, &Default::default()).await.unwrap();
+    fake.inject(Fault::status(503), 1).unwrap();
     let error = retrieve_verification_session(&client, &id, &Default::default()).max_retries(0).await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     let requests = fake.requests();
-    assert_eq!(requests.len(), 3, "max_retries(0) sends once");
+    assert_eq!(requests.len(), 4, "max_retries(0) sends once");
     assert_eq!(requests[0].header("Stripe-Account"), Some("acct_default"));
     assert_eq!(requests[1].header("Stripe-Account"), Some("acct_other"));
 }
@@ -142,7 +148,7 @@ async fn stripe_account_and_max_retries_per_call() {
 #[tokio::test]
 async fn a_timeout_per_call_and_transport_errors_never_show_the_url_or_params() {
     let fake = FakeStripe::start().await.unwrap();
-    fake.inject(Fault::Delay(Duration::from_secs(30)), 1);
+    fake.inject(Fault::Delay(Duration::from_secs(30)), 1).unwrap();
     let client = Client::builder(TEST_KEY).base_url(fake.url()).max_retries(0).build().unwrap();
     let params = ListVerificationSessionsParams::new().client_reference_id("jenny.rosen@example.com");
     let started = Instant::now();

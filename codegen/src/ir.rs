@@ -94,6 +94,8 @@ pub struct Field {
     /// Hidden from `Debug`: decided by type, so a field a future spec adds is hidden unless its
     /// type is one that cannot hold personal data (see `lower::passes::redact_by_type`).
     pub redacted: bool,
+    /// The spec's `maxLength` of a string field: what a server checking requests enforces.
+    pub max_length: Option<usize>,
 }
 
 impl Field {

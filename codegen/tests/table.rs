@@ -36,7 +36,7 @@ fn every_spec_version_renders_a_table_with_every_operation() {
 }
 
 #[test]
-fn fields_carry_required_nullable_and_personal_flags_from_the_ir() {
+fn fields_carry_required_nullable_personal_and_max_length_from_the_ir() {
     let generator = Generator::new(SPECS[0]);
     let api = generator.lower(&stripe_identity_codegen::Spec::read(SPECS[0].as_ref()).unwrap()).unwrap();
     let table = generator.render_table(&api).unwrap();
@@ -45,12 +45,23 @@ fn fields_carry_required_nullable_and_personal_flags_from_the_ir() {
         let at = session.find(&format!("name: \"{field}\",")).unwrap_or_else(|| panic!("no field {field}"));
         session[at..].split_once("shape:").unwrap().0.split_whitespace().collect::<Vec<_>>().join(" ")
     };
-    assert_eq!(flags("id"), "name: \"id\", required: true, nullable: false, personal: false,");
-    assert_eq!(flags("client_secret"), "name: \"client_secret\", required: false, nullable: true, personal: true,");
-    assert_eq!(flags("status"), "name: \"status\", required: true, nullable: false, personal: false,");
+    assert_eq!(
+        flags("id"),
+        "name: \"id\", required: true, nullable: false, personal: false, max_length: Some(5000usize),"
+    );
+    assert_eq!(
+        flags("client_secret"),
+        "name: \"client_secret\", required: false, nullable: true, personal: true, max_length: Some(5000usize),"
+    );
+    assert_eq!(
+        flags("status"),
+        "name: \"status\", required: true, nullable: false, personal: false, max_length: None,"
+    );
     let report = session.split_once("name: \"last_verification_report\"").unwrap().1;
     assert!(report.split_once("},").unwrap().0.contains("shape: &Shape::Expandable"), "an id or the report");
     let create = shape(&table, "CREATE_VERIFICATION_SESSION_PARAMS");
     assert!(create.contains("name: \"options\"") && create.contains("name: \"expand\""));
+    let reference = create.split_once("name: \"client_reference_id\"").expect("create takes client_reference_id").1;
+    assert!(reference.split_once("shape:").unwrap().0.contains("max_length: Some(5000usize)"), "the spec's maxLength");
     assert!(shape(&table, "CREATE_VERIFICATION_SESSION_TYPE").contains("values: &[\"document\", \"id_number\"]"));
 }

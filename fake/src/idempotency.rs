@@ -1,17 +1,16 @@
 //! Stripe's idempotency keys on POSTs: the same key (per account) with the same method, path
 //! and parameters replays the first answer with `Idempotent-Replayed: true`; with anything else
-//! it is a 400 `idempotency_error`. Answers are saved once the request passed validation and
-//! did not fail on the server's side (a 5xx may be retried with the same key).
+//! it is a 400 `idempotency_error`. What a saved answer holds, the key's own checks, and the
+//! replay; the state keeps the saved answers (24 hours on the fake's clock).
 
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value;
 
-use crate::error::StripeError;
-use crate::server::Answer;
-use crate::state::State;
+use crate::answer::{Answer, StripeError};
+use crate::limits::MAX_IDEMPOTENCY_KEY;
 
-/// A reply kept for an idempotency key.
+/// An answer kept for an idempotency key.
 #[derive(Clone, Debug)]
 pub struct Saved {
     pub method: String,
@@ -22,31 +21,35 @@ pub struct Saved {
     pub status: u16,
     pub body: Value,
     pub request_id: String,
+    /// When it was saved, on the fake's clock: it expires a day later.
+    pub saved_at: i64,
 }
 
-/// A key as Stripe scopes it: per account (`Stripe-Account`, or the key's own account).
-pub type Scoped = (String, String);
-
-/// The saved answer for `key`, replayed, or Stripe's error when the request differs from the
-/// one that first used it; `None` when the key is new.
-pub fn replay(state: &State, key: &Scoped, method: &str, path: &str, params: u64, request_id: &str) -> Option<Answer> {
-    let saved = state.idempotency.get(key)?;
-    if saved.method != method || saved.path != path || saved.params != params {
-        let error = StripeError {
-            kind: "idempotency_error",
-            ..StripeError::invalid(None, format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{}' if you meant to execute a different request.", key.1))
-        };
-        return Some(Answer::error(&error, request_id));
+impl Saved {
+    /// The saved answer replayed for `key`, or Stripe's error when this request differs from
+    /// the one that first used it.
+    pub fn replay(&self, key: &str, method: &str, path: &str, params: u64, request_id: &str) -> Answer {
+        if self.method != method || self.path != path || self.params != params {
+            let error = StripeError::idempotency(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
+            return Answer::error(&error, request_id);
+        }
+        Answer { status: self.status, body: self.body.clone(), headers: Vec::new() }
+            .header("Idempotent-Replayed", "true")
+            .header("Original-Request", self.request_id.clone())
+            .header("Idempotency-Key", key)
     }
-    Some(Answer {
-        status: saved.status,
-        body: saved.body.clone(),
-        headers: vec![
-            ("Idempotent-Replayed", "true".to_string()),
-            ("Original-Request", saved.request_id.clone()),
-            ("Idempotency-Key", key.1.clone()),
-        ],
-    })
+}
+
+/// The `Idempotency-Key` header's value, checked as Stripe checks it: UTF-8, 1–255 characters
+/// (Stripe's message, as it answers a key of the wrong length).
+pub fn key(header: &[u8]) -> Result<String, StripeError> {
+    let key = std::str::from_utf8(header)
+        .map_err(|_| StripeError::invalid(None, "The Idempotency-Key header must be UTF-8 text."))?;
+    let length = key.chars().count();
+    if length == 0 || length > MAX_IDEMPOTENCY_KEY {
+        return Err(StripeError::invalid(None, format!("Idempotent key length is {length}, which is outside accepted lengths. Idempotent Keys must be 1-{MAX_IDEMPOTENCY_KEY} characters long. If you're looking for a decent generator, try using a UUID defined by IETF RFC 4122.")));
+    }
+    Ok(key.to_string())
 }
 
 /// The hash `Saved::params` holds.
@@ -56,12 +59,17 @@ pub fn fingerprint(params: &Value) -> u64 {
     hasher.finish()
 }
 
-/// Keeps `answer` for `key` unless the server failed, and echoes the key.
-pub fn save(state: &mut State, key: Scoped, saved: Saved, answer: Answer) -> Answer {
-    if answer.status >= 500 {
-        return answer;
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn keys_are_utf8_and_1_to_255_characters() {
+        assert_eq!(key(b"abc").unwrap(), "abc");
+        assert!(key("é".repeat(255).as_bytes()).is_ok(), "characters, not bytes");
+        let long = key("k".repeat(256).as_bytes()).unwrap_err();
+        assert!(long.message.starts_with("Idempotent key length is 256"), "{long}");
+        assert!(key(b"").is_err());
+        assert!(key(&[0xff, 0xfe]).unwrap_err().message.contains("UTF-8"));
     }
-    let echoed = key.1.clone();
-    state.idempotency.insert(key, Saved { status: answer.status, body: answer.body.clone(), ..saved });
-    Answer { headers: vec![("Idempotency-Key", echoed)], ..answer }
 }

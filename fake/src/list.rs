@@ -5,14 +5,14 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::error::StripeError;
-use crate::state::State;
+use crate::answer::StripeError;
+use crate::state::Books;
 
 /// Parameters that shape the page rather than filter it.
 const PAGING: [&str; 4] = ["limit", "starting_after", "ending_before", "expand"];
 
 /// One page of the objects of `kind` (their `object` value), as at `url`.
-pub fn page(state: &State, kind: &str, url: &str, params: &Map<String, Value>) -> Result<Value, StripeError> {
+pub fn page(books: &Books, kind: &'static str, url: &str, params: &Map<String, Value>) -> Result<Value, StripeError> {
     let limit = params.get("limit").and_then(Value::as_i64).unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(StripeError::invalid(
@@ -25,32 +25,36 @@ pub fn page(state: &State, kind: &str, url: &str, params: &Map<String, Value>) -
     if after.is_some() && before.is_some() {
         return Err(StripeError::invalid(
             None,
-            "You may only specify one of these parameters: ending_before, starting_after.".into(),
+            "You may only specify one of these parameters: ending_before, starting_after.",
         ));
     }
-    let all = state.newest_first(kind);
+    // Oldest first: a list walks it backwards.
+    let all = books.ids(kind);
     let position = |param: &str, id: &str| {
         all.iter().position(|x| x == id).ok_or_else(|| {
             StripeError::coded("resource_missing", Some(param), format!("No such object for {param}: '{id}'"))
         })
     };
-    let matching = |ids: &[String]| -> Vec<Value> {
-        ids.iter().filter_map(|id| state.get(id)).filter(|o| matches(o, params)).cloned().collect()
-    };
+    // Only the page (and one more, for `has_more`) is read and copied.
+    let matching = |id: &&String| books.get(id).is_some_and(|o| matches(o, params));
+    let copy = |id: &String| books.get(id).cloned();
     let limit = limit as usize;
     let (data, has_more) = if let Some(before) = before {
-        let newer = matching(&all[..position("ending_before", &before)?]);
-        let start = newer.len().saturating_sub(limit);
-        (newer[start..].to_vec(), start > 0)
+        let newer = &all[position("ending_before", &before)? + 1..];
+        let mut page: Vec<Value> = newer.iter().filter(matching).take(limit + 1).filter_map(copy).collect();
+        let has_more = page.len() > limit;
+        page.truncate(limit);
+        page.reverse();
+        (page, has_more)
     } else {
-        let from = match after {
-            Some(after) => position("starting_after", &after)? + 1,
-            None => 0,
+        let older = match after {
+            Some(after) => &all[..position("starting_after", &after)?],
+            None => all,
         };
-        let mut older = matching(&all[from..]);
-        let has_more = older.len() > limit;
-        older.truncate(limit);
-        (older, has_more)
+        let mut page: Vec<Value> = older.iter().rev().filter(matching).take(limit + 1).filter_map(copy).collect();
+        let has_more = page.len() > limit;
+        page.truncate(limit);
+        (page, has_more)
     };
     Ok(json!({ "object": "list", "data": data, "has_more": has_more, "url": url }))
 }

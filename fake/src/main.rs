@@ -45,10 +45,10 @@ async fn main() -> std::process::ExitCode {
     // A closed stdout (a parent that stopped reading) must not stop the server.
     let _ = writeln!(
         std::io::stdout(),
-        "Fake Stripe Identity on {url} (any sk_test_ key; Ctrl-C stops it)\n  \
+        "Fake Stripe Identity on {url} (any sk_test_ key, each its own account; Ctrl-C stops it)\n  \
          curl {url}/v1/identity/verification_sessions -u sk_test_123: -d type=document\n  \
-         curl -X POST {url}/_fake/verification_sessions/VS_ID/verify\n  \
-         curl -X POST '{url}/_fake/webhook_endpoints?url=http://127.0.0.1:4242/webhook&secret=whsec_test'"
+         curl -X POST {url}/_fake/verification_sessions/VS_ID/verify -u sk_test_123:\n  \
+         curl -X POST '{url}/_fake/webhook_endpoints?url=http://127.0.0.1:4242/webhook&secret=whsec_test' -u sk_test_123:"
     );
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS

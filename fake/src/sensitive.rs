@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::state::{REPORT_OBJECT, SESSION_OBJECT};
+use crate::table::{REPORT_OBJECT, SESSION_OBJECT};
 
 /// Paths inside a VerificationSession.
 const SESSION: [&str; 2] = ["verified_outputs.dob", "verified_outputs.id_number"];
@@ -19,11 +19,12 @@ pub fn is_sensitive(path: &str) -> bool {
 }
 
 /// Sets to `null` every sensitive result in `value` that `expand` (paths from the response's
-/// root; `prefix` is where `value` sits) does not name.
+/// root; `prefix` is where `value` sits) does not name. Adds no key: a check the report did not
+/// run stays absent.
 pub fn hide_unexpanded(value: &mut Value, prefix: &str, expand: &[String]) {
-    let paths: &[&str] = match value["object"].as_str() {
+    let paths: &[&str] = match value.get("object").and_then(Value::as_str) {
         Some("list") => {
-            if let Some(items) = value["data"].as_array_mut() {
+            if let Some(items) = value.get_mut("data").and_then(Value::as_array_mut) {
                 items.iter_mut().for_each(|item| hide_unexpanded(item, &format!("{prefix}data."), expand));
             }
             return;
@@ -35,12 +36,12 @@ pub fn hide_unexpanded(value: &mut Value, prefix: &str, expand: &[String]) {
     for path in paths {
         if !expand.iter().any(|e| *e == format!("{prefix}{path}")) {
             let (parent, field) = path.split_once('.').expect("paths have two parts");
-            if let Some(slot) = value[parent].get_mut(field) {
+            if let Some(slot) = value.get_mut(parent).and_then(|p| p.get_mut(field)) {
                 *slot = Value::Null;
             }
         }
     }
-    if value["last_verification_report"].is_object() {
-        hide_unexpanded(&mut value["last_verification_report"], &format!("{prefix}last_verification_report."), expand);
+    if let Some(report) = value.get_mut("last_verification_report").filter(|r| r.is_object()) {
+        hide_unexpanded(report, &format!("{prefix}last_verification_report."), expand);
     }
 }

@@ -1,144 +1,413 @@
-//! What the fake holds: objects by id, their creation order, events, saved idempotent replies,
-//! webhook endpoints, pending faults and the request log. One `Mutex` guards it; nothing awaits
-//! while holding it.
+//! What the fake holds, behind methods that keep its invariants: objects (each owned by one
+//! account), their creation order per account, events, saved idempotent answers, webhook
+//! endpoints, waiting faults, the request log and the clocks. Everything is bounded (see
+//! [`crate::limits`]); one `Mutex` guards it and nothing awaits while holding it.
+//!
+//! Requests act on one account through [`Books`]; the control API (the Rust handle and the
+//! `/_fake/` routes) names a [`Scope`]: one account, or all of them.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::idempotency::{Saved, Scoped};
-use crate::objects;
+use crate::answer::StripeError;
+use crate::auth::Account;
+use crate::fault::{Fault, Faults};
+use crate::idempotency::Saved;
+use crate::limits::{
+    CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_EVENTS, MAX_OBJECTS, MAX_REQUESTS_LOGGED,
+    MAX_SAVED_ANSWERS,
+};
+use crate::log::Recorded;
+use crate::shape;
 use crate::table::{self, Shape};
-use crate::{Fault, Recorded};
+use crate::webhooks::Endpoint;
 
-/// The `object` values of the fake's two kinds of object.
-pub const SESSION_OBJECT: &str = "identity.verification_session";
-pub const REPORT_OBJECT: &str = "identity.verification_report";
-
-/// The operations the fake's objects come from: their responses give the objects' shapes.
-pub const CREATE_SESSION: &str = "PostIdentityVerificationSessions";
-pub const RETRIEVE_REPORT: &str = "GetIdentityVerificationReportsReport";
-
-/// The shape of a VerificationSession.
-pub fn session_shape() -> &'static Shape {
-    table::operation(CREATE_SESSION).expect("the spec has a create-session operation").response
-}
-
-/// The shape of a VerificationReport.
-pub fn report_shape() -> &'static Shape {
-    table::operation(RETRIEVE_REPORT).expect("the spec has a retrieve-report operation").response
-}
-
-/// A webhook endpoint a test registered.
+/// What a control call reaches: one account (a `/_fake/` route, with the caller's key), or
+/// every account (the Rust handle, which owns the whole fake).
 #[derive(Clone, Debug)]
-pub struct Endpoint {
-    pub url: String,
-    pub secret: String,
+pub enum Scope {
+    All,
+    One(Account),
 }
 
-/// Who caused a change: the API request (its id and idempotency key), or a test helper.
+impl Scope {
+    fn covers(&self, account: &Account) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::One(own) => own == account,
+        }
+    }
+}
+
+/// Who caused a change: the API request (its id and idempotency key), or a test's control call.
 #[derive(Clone, Debug, Default)]
 pub struct Cause {
     pub request_id: Option<String>,
     pub idempotency_key: Option<String>,
 }
 
-/// The real clock, in seconds since the epoch.
-pub fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64
+struct Stored {
+    owner: Account,
+    value: Value,
 }
 
-#[derive(Default)]
+/// An event waiting for the delivery task, with the endpoints it goes to.
+pub type Outgoing = (Value, Vec<Endpoint>);
+
 pub struct State {
-    /// The clock stands still at the fake's start time plus this (`FakeStripe::advance_clock`),
-    /// so `created` values and ranges are exact in tests.
-    pub clock_offset: i64,
+    /// The real time the fake started; its clock stands still there plus the offsets.
     started: i64,
-    /// The last number used, per id prefix.
-    next_id: HashMap<String, u64>,
-    objects: HashMap<String, Value>,
-    /// Ids in creation order, per object kind.
-    order: HashMap<&'static str, Vec<String>>,
-    pub events: Vec<Value>,
-    /// Events not yet handed to the webhook worker.
-    pub outbox: Vec<Value>,
-    pub idempotency: HashMap<Scoped, Saved>,
-    pub endpoints: Vec<Endpoint>,
-    pub faults: VecDeque<Fault>,
-    pub requests: Vec<Recorded>,
+    /// Moves every account's clock (the Rust handle's `advance_clock`).
+    offset_all: i64,
+    /// Each platform account's own offset (`/_fake/clock`); connected accounts share it.
+    offsets: HashMap<Account, i64>,
+    /// The last number used, per id prefix: ids are unique across accounts.
+    next_id: HashMap<&'static str, u64>,
+    objects: HashMap<String, Stored>,
+    /// Ids in creation order, per account and object kind.
+    order: HashMap<(Account, &'static str), Vec<String>>,
+    events: VecDeque<(Account, Value)>,
+    saved: HashMap<(Account, String), Saved>,
+    /// Saved keys, oldest first, for the bound.
+    saved_order: VecDeque<(Account, String)>,
+    endpoints: Vec<Endpoint>,
+    /// Faults for any account's requests (the Rust handle's `inject`), after each account's own.
+    faults_all: Faults,
+    faults: HashMap<Account, Faults>,
+    requests: VecDeque<Recorded>,
+    outbox: Vec<Outgoing>,
 }
 
 impl State {
     /// A fresh state whose clock starts now.
     pub fn new() -> State {
-        State { started: unix_now(), ..State::default() }
-    }
-
-    /// The fake's clock, in seconds since the epoch: it moves only when told.
-    pub fn now(&self) -> i64 {
-        self.started + self.clock_offset
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
+        State {
+            started: now.clamp(*CLOCK_RANGE.start(), *CLOCK_RANGE.end()),
+            offset_all: 0,
+            offsets: HashMap::new(),
+            next_id: HashMap::new(),
+            objects: HashMap::new(),
+            order: HashMap::new(),
+            events: VecDeque::new(),
+            saved: HashMap::new(),
+            saved_order: VecDeque::new(),
+            endpoints: Vec::new(),
+            faults_all: Faults::default(),
+            faults: HashMap::new(),
+            requests: VecDeque::new(),
+            outbox: Vec::new(),
+        }
     }
 
     /// A fresh id with Stripe's prefix: `vs_fake00000000000000000001`.
-    pub fn id(&mut self, prefix: &str) -> String {
-        let n = self.next_id.entry(prefix.to_string()).or_default();
+    pub fn id(&mut self, prefix: &'static str) -> String {
+        let n = self.next_id.entry(prefix).or_default();
         *n += 1;
         format!("{prefix}_fake{n:020}")
     }
 
+    /// The clock of `account`, in seconds since the epoch: it moves only when told.
+    pub fn now(&self, account: &Account) -> i64 {
+        self.started + self.offset_all + self.offsets.get(&account.platform()).copied().unwrap_or(0)
+    }
+
+    /// What one account's request may read and change.
+    pub fn books(&mut self, account: &Account) -> Books<'_> {
+        Books { state: self, account: account.clone() }
+    }
+
+    /// The account that owns object `id` within `scope`.
+    pub fn owner(&self, scope: &Scope, id: &str) -> Option<Account> {
+        self.objects.get(id).map(|stored| stored.owner.clone()).filter(|owner| scope.covers(owner))
+    }
+
+    /// Moves the clock of `scope` by `seconds`, keeping every clock within [`CLOCK_RANGE`].
+    pub fn advance_clock(&mut self, scope: &Scope, seconds: i64) -> Result<i64, StripeError> {
+        let out_of_range =
+            || StripeError::invalid(Some("advance"), "The fake's clock stays between 2000-01-01 and 9999-12-31.");
+        let in_range =
+            |offset: i64| -> bool { self.started.checked_add(offset).is_some_and(|now| CLOCK_RANGE.contains(&now)) };
+        match scope {
+            Scope::All => {
+                let base = self.offset_all.checked_add(seconds).ok_or_else(out_of_range)?;
+                let fits =
+                    in_range(base) && self.offsets.values().all(|own| base.checked_add(*own).is_some_and(&in_range));
+                if !fits {
+                    return Err(out_of_range());
+                }
+                self.offset_all = base;
+                Ok(self.started + base)
+            }
+            Scope::One(account) => {
+                let platform = account.platform();
+                let own = self.offsets.get(&platform).copied().unwrap_or(0);
+                let own = own.checked_add(seconds).ok_or_else(out_of_range)?;
+                if !self.offset_all.checked_add(own).is_some_and(in_range) {
+                    return Err(out_of_range());
+                }
+                self.offsets.insert(platform, own);
+                Ok(self.started + self.offset_all + own)
+            }
+        }
+    }
+
+    /// Registers a webhook endpoint for `scope`'s events (at most 16 per account, as at Stripe).
+    pub fn add_endpoint(&mut self, scope: &Scope, url: String, secret: String) -> Result<usize, StripeError> {
+        let account = match scope {
+            Scope::All => None,
+            Scope::One(account) => Some(account.clone()),
+        };
+        let same = self.endpoints.iter().filter(|e| e.account == account).count();
+        if same >= ENDPOINTS_PER_ACCOUNT {
+            return Err(StripeError::invalid(
+                None,
+                format!("You have reached the maximum of {ENDPOINTS_PER_ACCOUNT} test webhook endpoints."),
+            ));
+        }
+        self.endpoints.push(Endpoint { url, secret, account: account.clone() });
+        Ok(same + 1)
+    }
+
+    /// Events of `scope`, oldest first.
+    pub fn events(&self, scope: &Scope) -> Vec<Value> {
+        self.events.iter().filter(|(owner, _)| scope.covers(owner)).map(|(_, event)| event.clone()).collect()
+    }
+
+    /// Requests of `scope` (the Rust handle's also those no account sent), oldest first.
+    pub fn requests(&self, scope: &Scope) -> Vec<Recorded> {
+        self.requests
+            .iter()
+            .filter(|r| match (scope, &r.account) {
+                (Scope::All, _) => true,
+                (Scope::One(own), Some(account)) => own == account,
+                (Scope::One(_), None) => false,
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Logs a request (the latest [`MAX_REQUESTS_LOGGED`] are kept).
+    pub fn log(&mut self, recorded: Recorded) {
+        if self.requests.len() == MAX_REQUESTS_LOGGED {
+            self.requests.pop_front();
+        }
+        self.requests.push_back(recorded);
+    }
+
+    /// Queues a fault for `scope`'s next requests.
+    pub fn inject(&mut self, scope: &Scope, fault: Fault, times: u32) -> Result<u64, StripeError> {
+        let faults = match scope {
+            Scope::All => &mut self.faults_all,
+            Scope::One(account) => self.faults.entry(account.clone()).or_default(),
+        };
+        faults.push(fault, times)?;
+        Ok(faults.waiting())
+    }
+
+    /// Drops the faults waiting for `scope`.
+    pub fn clear_faults(&mut self, scope: &Scope) {
+        match scope {
+            Scope::All => {
+                self.faults_all.clear();
+                self.faults.clear();
+            }
+            Scope::One(account) => {
+                self.faults.remove(account);
+            }
+        }
+    }
+
+    /// The fault for a request that just arrived from `account` (unknown for a refused key):
+    /// its account's own first, then those for any account.
+    pub fn next_fault(&mut self, account: Option<&Account>) -> Option<Fault> {
+        let own = account.and_then(|a| self.faults.get_mut(a)).and_then(Faults::pop);
+        own.or_else(|| self.faults_all.pop())
+    }
+
+    /// The answer saved for `key` of `account`, unless it expired (24 hours on its clock).
+    pub fn saved(&mut self, account: &Account, key: &str) -> Option<&Saved> {
+        let now = self.now(account);
+        let slot = (account.clone(), key.to_string());
+        if self.saved.get(&slot).is_some_and(|s| s.saved_at + IDEMPOTENCY_SECONDS <= now) {
+            self.saved.remove(&slot);
+        }
+        self.saved.get(&slot)
+    }
+
+    /// Saves an answer for `key` of `account` (the oldest saved answer goes past the bound).
+    pub fn save(&mut self, account: &Account, key: String, saved: Saved) {
+        while self.saved.len() >= MAX_SAVED_ANSWERS {
+            let Some(oldest) = self.saved_order.pop_front() else { break };
+            self.saved.remove(&oldest);
+        }
+        let slot = (account.clone(), key);
+        self.saved_order.push_back(slot.clone());
+        self.saved.insert(slot, saved);
+        // Keys replaced or expired leave stale entries in the order; keep it within bounds.
+        if self.saved_order.len() > 2 * MAX_SAVED_ANSWERS {
+            let saved = &self.saved;
+            self.saved_order.retain(|slot| saved.contains_key(slot));
+        }
+    }
+
+    /// The events recorded since the last call, for the delivery task.
+    pub fn take_outbox(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Starts `scope` clean: its objects, events, saved answers, endpoints, faults, request log
+    /// and clock go; ids keep counting, so an old id never names a new object.
+    pub fn reset(&mut self, scope: &Scope) {
+        match scope {
+            Scope::All => {
+                *self = State { next_id: std::mem::take(&mut self.next_id), ..State::new() };
+            }
+            Scope::One(account) => {
+                self.objects.retain(|_, stored| stored.owner != *account);
+                self.order.retain(|(owner, _), _| owner != account);
+                self.events.retain(|(owner, _)| owner != account);
+                self.saved.retain(|(owner, _), _| owner != account);
+                self.saved_order.retain(|(owner, _)| owner != account);
+                self.endpoints.retain(|e| e.account.as_ref() != Some(account));
+                self.faults.remove(account);
+                self.requests.retain(|r| r.account.as_ref() != Some(account));
+                if account.connected().is_none() {
+                    self.offsets.remove(account);
+                }
+            }
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}
+
+/// One account's objects and events: what a request (and a control call, once it found the
+/// object's owner) reads and changes. Another account's objects are not there.
+pub struct Books<'a> {
+    state: &'a mut State,
+    account: Account,
+}
+
+impl Books<'_> {
+    pub fn now(&self) -> i64 {
+        self.state.now(&self.account)
+    }
+
+    pub fn id(&mut self, prefix: &'static str) -> String {
+        self.state.id(prefix)
+    }
+
+    /// The object `id`, if this account holds it.
     pub fn get(&self, id: &str) -> Option<&Value> {
-        self.objects.get(id)
+        self.state.objects.get(id).filter(|stored| stored.owner == self.account).map(|stored| &stored.value)
     }
 
-    /// The object `id` if it is of kind `object` (`identity.verification_session`).
+    /// The object `id` if this account holds it and it is of kind `object`.
     pub fn get_kind(&self, id: &str, object: &str) -> Option<&Value> {
-        self.objects.get(id).filter(|o| o["object"] == object)
+        self.get(id).filter(|o| o["object"] == object)
     }
 
-    /// Stores a new object, conformed to `shape`, after the others of its kind.
-    pub fn insert(&mut self, kind: &'static str, shape: &Shape, object: Value) -> Value {
-        let object = objects::conform(shape, object);
-        let id = object["id"].as_str().expect("objects have an id").to_string();
-        self.order.entry(kind).or_default().push(id.clone());
-        self.objects.insert(id, object.clone());
-        object
+    /// A lookup of this account's objects, for `expand[]`.
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<Value> + '_ {
+        move |id| self.get(id).cloned()
     }
 
-    /// Replaces a stored object, conformed to `shape`.
+    /// Stores a new object, conformed to `shape`, after the others of its kind; refused once
+    /// the fake holds [`MAX_OBJECTS`].
+    pub fn insert(&mut self, kind: &'static str, shape: &Shape, object: Value) -> Result<Value, StripeError> {
+        if self.state.objects.len() >= MAX_OBJECTS {
+            return Err(StripeError::invalid(
+                None,
+                format!("The fake holds {MAX_OBJECTS} objects, its limit: POST /_fake/reset (or FakeStripe::reset) starts clean."),
+            ));
+        }
+        let object = shape::conform(shape, object);
+        let id = object["id"].as_str().unwrap_or_default().to_string();
+        self.state.order.entry((self.account.clone(), kind)).or_default().push(id.clone());
+        self.state.objects.insert(id, Stored { owner: self.account.clone(), value: object.clone() });
+        Ok(object)
+    }
+
+    /// Replaces a stored object of this account, conformed to `shape`.
     pub fn replace(&mut self, shape: &Shape, object: Value) -> Value {
-        let object = objects::conform(shape, object);
-        let id = object["id"].as_str().expect("objects have an id").to_string();
-        self.objects.insert(id, object.clone());
+        let object = shape::conform(shape, object);
+        let id = object["id"].as_str().unwrap_or_default();
+        if let Some(stored) = self.state.objects.get_mut(id).filter(|stored| stored.owner == self.account) {
+            stored.value = object.clone();
+        }
         object
     }
 
-    /// The ids of one kind, newest first (Stripe's list order).
-    pub fn newest_first(&self, kind: &str) -> Vec<String> {
-        self.order.get(kind).map(|ids| ids.iter().rev().cloned().collect()).unwrap_or_default()
+    /// The ids of one kind, oldest first (a list walks them newest first).
+    pub fn ids(&self, kind: &'static str) -> &[String] {
+        self.state.order.get(&(self.account.clone(), kind)).map_or(&[], Vec::as_slice)
     }
 
-    /// Records an event about `object` and queues it for delivery.
+    /// Records an event about `object` (a session) and queues it for the endpoints that receive
+    /// this account's events. Events carry `account` when they belong to a connected account.
     pub fn emit(&mut self, type_: &str, object: &Value, previous: Option<Value>, cause: &Cause) {
         let id = self.id("evt");
-        let mut object = object.clone();
-        crate::sensitive::hide_unexpanded(&mut object, "", &[]);
+        let object = shape::present(table::session_shape(), object.clone(), &[], &|_| None);
         let mut data = json!({ "object": object });
         if let Some(previous) = previous {
             data["previous_attributes"] = previous;
         }
-        let event = json!({
+        let endpoints: Vec<Endpoint> =
+            self.state.endpoints.iter().filter(|e| e.receives(&self.account)).cloned().collect();
+        let mut event = json!({
             "id": id,
             "object": "event",
             "api_version": table::API_VERSION,
             "created": self.now(),
             "data": data,
             "livemode": false,
-            "pending_webhooks": self.endpoints.len(),
+            "pending_webhooks": endpoints.len(),
             "request": { "id": cause.request_id, "idempotency_key": cause.idempotency_key },
             "type": type_,
         });
-        self.events.push(event.clone());
-        self.outbox.push(event);
+        if let Some(connected) = self.account.connected() {
+            event["account"] = json!(connected);
+        }
+        if self.state.events.len() == MAX_EVENTS {
+            self.state.events.pop_front();
+        }
+        self.state.events.push_back((self.account.clone(), event.clone()));
+        if !endpoints.is_empty() {
+            self.state.outbox.push((event, endpoints));
+        }
+    }
+
+    /// What else holds an object's personal data: its events, the saved answers about it, and
+    /// the logged requests' parameter values. `redact` blanks one copy of the object.
+    pub fn redact_traces(&mut self, id: &str, redact: &dyn Fn(&mut Value)) {
+        let account = self.account.clone();
+        for (_, event) in
+            self.state.events.iter_mut().filter(|(owner, e)| *owner == account && e["data"]["object"]["id"] == id)
+        {
+            redact(&mut event["data"]["object"]);
+            if let Some(previous) = event["data"].get_mut("previous_attributes") {
+                redact(previous);
+            }
+        }
+        for ((_, _), saved) in
+            self.state.saved.iter_mut().filter(|((owner, _), s)| *owner == account && s.body["id"] == id)
+        {
+            redact(&mut saved.body);
+        }
+        for request in self.state.requests.iter_mut().filter(|r| r.subject.as_deref() == Some(id)) {
+            request.redact_values();
+        }
+    }
+
+    /// Whether this account holds an object with this id (ids a redaction keeps).
+    pub fn holds(&self, id: &str) -> bool {
+        self.get(id).is_some()
     }
 }

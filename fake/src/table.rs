@@ -55,6 +55,8 @@ pub struct Field {
     pub nullable: bool,
     /// May hold personal data (the client hides it from `Debug`; redaction replaces it).
     pub personal: bool,
+    /// The spec's `maxLength`, for a string.
+    pub max_length: Option<usize>,
     pub shape: &'static Shape,
 }
 
@@ -101,4 +103,31 @@ impl Shape {
 /// The operation with this `operationId`.
 pub fn operation(id: &str) -> Option<&'static Operation> {
     OPERATIONS.iter().find(|op| op.id == id)
+}
+
+/// The `object` values of the fake's two kinds of object.
+pub const SESSION_OBJECT: &str = "identity.verification_session";
+pub const REPORT_OBJECT: &str = "identity.verification_report";
+
+/// The operations the fake's objects come from: their responses give the objects' shapes.
+pub const CREATE_SESSION: &str = "PostIdentityVerificationSessions";
+const RETRIEVE_REPORT: &str = "GetIdentityVerificationReportsReport";
+
+/// The shape of a VerificationSession.
+pub fn session_shape() -> &'static Shape {
+    operation(CREATE_SESSION).expect("the spec has a create-session operation").response
+}
+
+/// The shape of a VerificationReport.
+pub fn report_shape() -> &'static Shape {
+    operation(RETRIEVE_REPORT).expect("the spec has a retrieve-report operation").response
+}
+
+/// The shape of an object of kind `object` (its `object` value), if the fake has that kind.
+pub fn shape_of(object: &str) -> Option<&'static Shape> {
+    match object {
+        SESSION_OBJECT => Some(session_shape()),
+        REPORT_OBJECT => Some(report_shape()),
+        _ => None,
+    }
 }

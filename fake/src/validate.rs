@@ -1,14 +1,16 @@
 //! Checks parsed parameters against the spec's shapes and turns them into JSON: an unknown key,
-//! a missing required one, a wrong type or enum value each become Stripe's error with `param`.
+//! a missing required one, a wrong type or enum value, a string past its `maxLength`, metadata
+//! past Stripe's limits each become Stripe's error with `param`.
 
 use serde_json::{Map, Number, Value};
 
-use crate::error::StripeError;
-use crate::form::Node;
+use crate::answer::StripeError;
+use crate::form::{Fields, Node};
+use crate::limits::{METADATA_KEYS, METADATA_KEY_CHARS, METADATA_VALUE_CHARS};
 use crate::table::{Field, Shape};
 
 /// Checks the parameters of one request against its params struct.
-pub fn params(shape: &Shape, given: Vec<(String, Node)>) -> Result<Map<String, Value>, StripeError> {
+pub fn params(shape: &Shape, given: Fields) -> Result<Map<String, Value>, StripeError> {
     let fields = shape.fields().unwrap_or(&[]);
     match object(fields, given, None)? {
         Value::Object(map) => Ok(map),
@@ -24,7 +26,7 @@ fn child(parent: Option<&str>, name: &str) -> String {
     }
 }
 
-fn object(fields: &[Field], given: Vec<(String, Node)>, parent: Option<&str>) -> Result<Value, StripeError> {
+fn object(fields: &[Field], given: Fields, parent: Option<&str>) -> Result<Value, StripeError> {
     let mut out = Map::new();
     for (name, node) in given {
         let param = child(parent, &name);
@@ -35,6 +37,16 @@ fn object(fields: &[Field], given: Vec<(String, Node)>, parent: Option<&str>) ->
                 format!("Received unknown parameter: {param}"),
             ));
         };
+        if let (Some(limit), Node::Value(text)) = (field.max_length, &node) {
+            if text.chars().count() > limit {
+                // Stripe quotes the value back ("Invalid string: …; must be at most 5000 characters");
+                // the fake leaves it out.
+                return Err(StripeError::invalid(
+                    Some(&param),
+                    format!("Invalid string: {param} must be at most {limit} characters"),
+                ));
+            }
+        }
         out.insert(name, check(field.shape, node, &param)?);
     }
     if let Some(missing) = fields.iter().find(|f| f.required && !out.contains_key(f.name)) {
@@ -82,6 +94,9 @@ fn check(shape: &Shape, node: Node, param: &str) -> Result<Value, StripeError> {
         }
         (Shape::Object { fields }, Node::Fields(given)) => object(fields, given, Some(param)),
         (Shape::Map { of }, Node::Fields(given)) => {
+            if param.ends_with("metadata") {
+                metadata_limits(&given, param)?;
+            }
             let mut out = Map::new();
             for (key, node) in given {
                 // `metadata[key]=` deletes that key: an empty value is always allowed in a map.
@@ -103,8 +118,42 @@ fn check(shape: &Shape, node: Node, param: &str) -> Result<Value, StripeError> {
     }
 }
 
+/// Stripe's metadata limits (<https://docs.stripe.com/metadata>), in Stripe's words (its staff
+/// gave the templates in stripe/stripe-php#246; the count message is as Stripe answers it),
+/// leaving out the value Stripe quotes. A merge past 50 keys is checked where metadata merges.
+fn metadata_limits(given: &Fields, param: &str) -> Result<(), StripeError> {
+    if given.len() > METADATA_KEYS {
+        return Err(too_many_keys(given.len(), param));
+    }
+    for (key, node) in given.iter() {
+        if key.chars().count() > METADATA_KEY_CHARS {
+            return Err(StripeError::invalid(
+                Some(param),
+                format!("Invalid key: keys must be a string under {METADATA_KEY_CHARS} characters"),
+            ));
+        }
+        if let Node::Value(value) = node {
+            if value.chars().count() > METADATA_VALUE_CHARS {
+                return Err(StripeError::invalid(
+                    Some(param),
+                    format!("Invalid val: values must be a string under {METADATA_VALUE_CHARS} characters"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stripe's error for metadata of more than 50 keys.
+pub fn too_many_keys(count: usize, param: &str) -> StripeError {
+    StripeError::invalid(
+        Some(param),
+        format!("Metadata can have up to {METADATA_KEYS} keys, but you've set {count}. Email us at support+metadata@stripe.com for more information."),
+    )
+}
+
 /// `a[]=x&a[]=y` or `a[0]=x&a[1]=y` (indices in any order, but not mixed with `[]`).
-fn array(of: &Shape, given: Vec<(String, Node)>, param: &str) -> Result<Value, StripeError> {
+fn array(of: &Shape, given: Fields, param: &str) -> Result<Value, StripeError> {
     let appended = given.iter().all(|(key, _)| key.is_empty());
     let mut items: Vec<(usize, Node)> = Vec::with_capacity(given.len());
     for (position, (key, node)) in given.into_iter().enumerate() {
@@ -167,14 +216,37 @@ mod tests {
 
     // A params struct with a required field and a nested required one, as a spec could have.
     static COLOR: Shape = Shape::Enum { values: &["red", "blue"] };
+    static TAGS: Shape = Shape::Map { of: &Shape::String };
     static INNER: Shape = Shape::Object {
-        fields: &[Field { name: "code", required: true, nullable: false, personal: true, shape: &Shape::String }],
+        fields: &[Field {
+            name: "code",
+            required: true,
+            nullable: false,
+            personal: true,
+            max_length: Some(5),
+            shape: &Shape::String,
+        }],
     };
     static PARAMS: Shape = Shape::Object {
         fields: &[
-            Field { name: "name", required: true, nullable: false, personal: true, shape: &Shape::String },
-            Field { name: "color", required: false, nullable: false, personal: false, shape: &COLOR },
-            Field { name: "inner", required: false, nullable: false, personal: false, shape: &INNER },
+            Field {
+                name: "name",
+                required: true,
+                nullable: false,
+                personal: true,
+                max_length: None,
+                shape: &Shape::String,
+            },
+            Field { name: "color", required: false, nullable: false, personal: false, max_length: None, shape: &COLOR },
+            Field { name: "inner", required: false, nullable: false, personal: false, max_length: None, shape: &INNER },
+            Field {
+                name: "metadata",
+                required: false,
+                nullable: false,
+                personal: true,
+                max_length: None,
+                shape: &TAGS,
+            },
         ],
     };
 
@@ -193,6 +265,24 @@ mod tests {
         assert_eq!((nested.code, nested.param.as_deref()), (Some("parameter_invalid_empty"), Some("inner[code]")));
         let ok = check("name=a&inner[code]=x&color=blue").unwrap();
         assert_eq!(Value::Object(ok), serde_json::json!({ "name": "a", "inner": { "code": "x" }, "color": "blue" }));
+    }
+
+    #[test]
+    fn max_length_and_metadata_limits_hold_without_quoting_the_value() {
+        let long = check("name=a&inner[code]=abcdef").unwrap_err();
+        assert_eq!(long.param.as_deref(), Some("inner[code]"));
+        assert_eq!(long.message, "Invalid string: inner[code] must be at most 5 characters");
+        assert!(check("name=a&inner[code]=abcde").is_ok());
+        let keys: Vec<String> = (0..51).map(|n| format!("metadata[k{n}]=v")).collect();
+        let many = check(&format!("name=a&{}", keys.join("&"))).unwrap_err();
+        assert!(many.message.starts_with("Metadata can have up to 50 keys, but you've set 51."), "{many}");
+        assert!(check(&format!("name=a&{}", keys[..50].join("&"))).is_ok());
+        let key = check(&format!("name=a&metadata[{}]=v", "k".repeat(41))).unwrap_err();
+        assert_eq!((key.param.as_deref(), key.message.contains("kkkk")), (Some("metadata"), false));
+        assert!(check(&format!("name=a&metadata[{}]=v", "k".repeat(40))).is_ok());
+        let value = check(&format!("name=a&metadata[k]={}", "v".repeat(501))).unwrap_err();
+        assert!(value.message.starts_with("Invalid val:") && !value.message.contains("vvvv"), "{value}");
+        assert!(check(&format!("name=a&metadata[k]={}", "v".repeat(500))).is_ok());
     }
 
     #[test]

@@ -50,7 +50,7 @@ async fn lists_walk_newest_first_with_cursors_filters_and_created_ranges() {
         .seconds();
     let mut ids = Vec::new();
     for i in 0..24 {
-        fake.advance_clock(10);
+        fake.advance_clock(10).unwrap();
         let kind =
             if i % 2 == 0 { CreateVerificationSessionType::IdNumber } else { CreateVerificationSessionType::Document };
         ids.push(create_verification_session(&client, &typed(kind, &format!("user-{i}"))).await.unwrap().id);

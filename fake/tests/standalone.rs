@@ -41,12 +41,17 @@ async fn the_binary_serves_the_api_and_the_helper_routes() {
     )
     .await;
     let id = created["id"].as_str().unwrap();
-    let verified = http.post(format!("{url}/_fake/verification_sessions/{id}/verify")).send().await.unwrap();
+    let verified = http
+        .post(format!("{url}/_fake/verification_sessions/{id}/verify"))
+        .bearer_auth("sk_test_123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(verified.status(), 200);
     let fetched =
         json(http.get(format!("{url}/v1/identity/verification_sessions/{id}")).bearer_auth("sk_test_123")).await;
     assert_eq!(fetched["status"], "verified");
-    let events = json(http.get(format!("{url}/_fake/events"))).await;
+    let events = json(http.get(format!("{url}/_fake/events")).bearer_auth("sk_test_123")).await;
     let types: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         types,
@@ -57,13 +62,23 @@ async fn the_binary_serves_the_api_and_the_helper_routes() {
         ],
         "newest first"
     );
-    let queued = http.post(format!("{url}/_fake/faults?status=503&should_retry=false&times=1")).send().await.unwrap();
+    let queued = http
+        .post(format!("{url}/_fake/faults?status=503&should_retry=false&times=1"))
+        .bearer_auth("sk_test_123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(queued.status(), 200);
     let faulted =
         http.get(format!("{url}/v1/identity/verification_sessions")).bearer_auth("sk_test_123").send().await.unwrap();
     assert_eq!(faulted.status(), 503);
     assert_eq!(faulted.headers()["Stripe-Should-Retry"], "false");
-    let unknown = http.post(format!("{url}/_fake/verification_sessions/{id}/approve")).send().await.unwrap();
+    let unknown = http
+        .post(format!("{url}/_fake/verification_sessions/{id}/approve"))
+        .bearer_auth("sk_test_123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
     drop(server);
     drop(stdout);

@@ -99,7 +99,18 @@ impl Tables<'_> {
     fn field(&self, f: &Field) -> TokenStream {
         let (name, required, nullable, personal) = (&f.wire, f.required, f.nullable, f.redacted);
         let shape = self.shape(&f.ty);
-        quote!(Field { name: #name, required: #required, nullable: #nullable, personal: #personal, shape: #shape })
+        let max_length = match f.max_length {
+            Some(n) => quote!(Some(#n)),
+            None => quote!(None),
+        };
+        quote!(Field {
+            name: #name,
+            required: #required,
+            nullable: #nullable,
+            personal: #personal,
+            max_length: #max_length,
+            shape: #shape,
+        })
     }
 
     /// A `&'static Shape` expression for a type.

@@ -287,6 +287,7 @@ impl<'s> Lowerer<'s> {
         ty: Type,
         required: bool,
         nullable: bool,
+        max_length: Option<usize>,
     ) -> Field {
         Field {
             name: names.claim(&field_name(wire)),
@@ -296,6 +297,7 @@ impl<'s> Lowerer<'s> {
             required,
             nullable,
             redacted: false,
+            max_length,
         }
     }
 }

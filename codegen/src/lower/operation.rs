@@ -133,7 +133,15 @@ impl<'s> Lowerer<'s> {
                 Node::Item(schema) => data.description.as_deref().or(schema.schema_data.description.as_deref()),
                 Node::Ref(_) => data.description.as_deref(),
             };
-            fields.push(Self::field(&mut names, &data.name, description, ty, data.required, nullable));
+            fields.push(Self::field(
+                &mut names,
+                &data.name,
+                description,
+                ty,
+                data.required,
+                nullable,
+                node.max_length(),
+            ));
         }
         Ok(fields)
     }

@@ -27,6 +27,17 @@ impl<'s> Node<'s> {
             ReferenceOr::Item(schema) => Node::Item(schema.borrow()),
         }
     }
+
+    /// The `maxLength` of a string schema in place, or of the string arm of an inline `anyOf`
+    /// (Stripe's `anyOf [string, enum [""]]`); a `$ref` keeps its own limits.
+    pub fn max_length(&self) -> Option<usize> {
+        let Node::Item(schema) = self else { return None };
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) => string.max_length,
+            openapiv3::SchemaKind::AnyOf { any_of } => any_of.iter().find_map(|arm| Node::of(arm).max_length()),
+            _ => None,
+        }
+    }
 }
 
 /// A child schema with its JSON pointer.

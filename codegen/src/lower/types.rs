@@ -76,7 +76,7 @@ impl<'s> Lowerer<'s> {
                 }
             };
             let required = required.contains(&wire);
-            fields.push(Self::field(&mut names, &wire, description, ty, required, nullable));
+            fields.push(Self::field(&mut names, &wire, description, ty, required, nullable, node.max_length()));
         }
         Ok(TypeKind::Struct(Struct { fields, object_id }))
     }

@@ -1,13 +1,27 @@
-//! Objects as the spec shapes them: `conform` makes a JSON value hold exactly its shape's fields
-//! (nulls where nullable, nothing the spec does not list), `redact` blanks the fields the spec's
-//! types mark personal, `can_expand` says what `expand[]` may name and `expand` follows it.
+//! Objects as the spec shapes them. [`present`] is the one way an object leaves the fake (an
+//! answer, an event, a control route's result): expand what `expand[]` names, hide Stripe's
+//! sensitive results it does not name, then [`conform`]: exactly the shape's fields, `null` where
+//! nullable, absent where optional and not nullable. [`redact`] blanks what the spec's types mark
+//! personal; [`can_expand`] says what `expand[]` may name.
 
 use serde_json::{Map, Value};
 
+use crate::sensitive;
 use crate::table::Shape;
 
-/// The value with exactly the fields of `shape`: missing nullable fields become `null`, fields
-/// the spec does not list are left out (so an older spec never sees a newer field).
+/// `value` as an answer of `shape`, with `expand` applied; `lookup` finds the objects that
+/// expanded ids stand for.
+pub fn present(shape: &Shape, mut value: Value, expand: &[String], lookup: &dyn Fn(&str) -> Option<Value>) -> Value {
+    for path in expand {
+        expand_path(&mut value, path, lookup);
+    }
+    sensitive::hide_unexpanded(&mut value, "", expand);
+    conform(shape, value)
+}
+
+/// The value with exactly the fields of `shape`: missing nullable fields become `null`, a
+/// `null` in a field that may not hold one is left out, fields the spec does not list are left
+/// out (so an older spec never sees a newer field).
 pub fn conform(shape: &Shape, value: Value) -> Value {
     match (shape, value) {
         (_, Value::Null) => Value::Null,
@@ -31,6 +45,12 @@ pub fn conform(shape: &Shape, value: Value) -> Value {
             None => value,
         },
         (Shape::Expandable { of } | Shape::Emptyable { of }, value @ Value::Object(_)) => conform(of, value),
+        (Shape::List { of }, Value::Object(mut page)) => {
+            if let Some(Value::Array(items)) = page.remove("data") {
+                page.insert("data".into(), Value::Array(items.into_iter().map(|item| conform(of, item)).collect()));
+            }
+            Value::Object(page)
+        }
         (Shape::Array { of }, Value::Array(items)) => {
             Value::Array(items.into_iter().map(|item| conform(of, item)).collect())
         }
@@ -99,7 +119,7 @@ pub fn can_expand(shape: &Shape, path: &str) -> bool {
             },
         };
     }
-    is_expandable(shape) || shape.fields().is_some() || crate::sensitive::is_sensitive(path.trim_start_matches("data."))
+    is_expandable(shape) || shape.fields().is_some() || sensitive::is_sensitive(path.trim_start_matches("data."))
 }
 
 fn is_expandable(shape: &Shape) -> bool {
@@ -111,16 +131,16 @@ fn is_expandable(shape: &Shape) -> bool {
 }
 
 /// Follows `path` (`a`, `data.a`, `a.b.c`), replacing each id on the way with what `lookup`
-/// returns for it.
-pub fn expand(value: &mut Value, path: &str, lookup: &dyn Fn(&str) -> Option<Value>) {
+/// returns for it. Never adds a key.
+fn expand_path(value: &mut Value, path: &str, lookup: &dyn Fn(&str) -> Option<Value>) {
     let (head, rest) = path.split_once('.').map_or((path, None), |(h, r)| (h, Some(r)));
     let Some(target) = value.get_mut(head) else { return };
     if let Some(object) = target.as_str().and_then(lookup) {
         *target = object;
     }
     match (rest, target) {
-        (Some(rest), Value::Array(items)) => items.iter_mut().for_each(|item| expand(item, rest, lookup)),
-        (Some(rest), target) => expand(target, rest, lookup),
+        (Some(rest), Value::Array(items)) => items.iter_mut().for_each(|item| expand_path(item, rest, lookup)),
+        (Some(rest), target) => expand_path(target, rest, lookup),
         (None, _) => {}
     }
 }
