@@ -28,6 +28,11 @@ pub const METADATA_KEY_CHARS: usize = 40;
 pub const METADATA_VALUE_CHARS: usize = 500;
 /// Stripe: "You can register up to 16 webhook endpoints on each Stripe account."
 pub const ENDPOINTS_PER_ACCOUNT: usize = 16;
+/// Webhook endpoints across every account.
+pub const MAX_ENDPOINTS: usize = 1000;
+/// Accounts with their own faults or clock (any key is an account, so this bounds what a
+/// client inventing keys can make the fake keep).
+pub const MAX_CONTROLLED_ACCOUNTS: usize = 10_000;
 
 /// Faults queued at once (runs of one fault; a run repeats up to [`MAX_FAULT_TIMES`]).
 pub const MAX_FAULT_RUNS: usize = 100;

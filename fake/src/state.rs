@@ -16,8 +16,8 @@ use crate::auth::Account;
 use crate::fault::{Fault, Faults};
 use crate::idempotency::Saved;
 use crate::limits::{
-    CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_EVENTS, MAX_OBJECTS, MAX_REQUESTS_LOGGED,
-    MAX_SAVED_ANSWERS,
+    CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_CONTROLLED_ACCOUNTS, MAX_ENDPOINTS, MAX_EVENTS,
+    MAX_OBJECTS, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
 };
 use crate::log::Recorded;
 use crate::shape;
@@ -143,6 +143,9 @@ impl State {
             }
             Scope::One(account) => {
                 let platform = account.platform();
+                if !self.offsets.contains_key(&platform) && self.offsets.len() >= MAX_CONTROLLED_ACCOUNTS {
+                    return Err(too_many_accounts());
+                }
                 let own = self.offsets.get(&platform).copied().unwrap_or(0);
                 let own = own.checked_add(seconds).ok_or_else(out_of_range)?;
                 if !self.offset_all.checked_add(own).is_some_and(in_range) {
@@ -161,7 +164,7 @@ impl State {
             Scope::One(account) => Some(account.clone()),
         };
         let same = self.endpoints.iter().filter(|e| e.account == account).count();
-        if same >= ENDPOINTS_PER_ACCOUNT {
+        if same >= ENDPOINTS_PER_ACCOUNT || self.endpoints.len() >= MAX_ENDPOINTS {
             return Err(StripeError::invalid(
                 None,
                 format!("You have reached the maximum of {ENDPOINTS_PER_ACCOUNT} test webhook endpoints."),
@@ -199,6 +202,11 @@ impl State {
 
     /// Queues a fault for `scope`'s next requests.
     pub fn inject(&mut self, scope: &Scope, fault: Fault, times: u32) -> Result<u64, StripeError> {
+        if let Scope::One(account) = scope {
+            if !self.faults.contains_key(account) && self.faults.len() >= MAX_CONTROLLED_ACCOUNTS {
+                return Err(too_many_accounts());
+            }
+        }
         let faults = match scope {
             Scope::All => &mut self.faults_all,
             Scope::One(account) => self.faults.entry(account.clone()).or_default(),
@@ -280,6 +288,13 @@ impl State {
             }
         }
     }
+}
+
+fn too_many_accounts() -> StripeError {
+    StripeError::invalid(
+        None,
+        format!("Faults or clocks of {MAX_CONTROLLED_ACCOUNTS} accounts are kept, the fake's limit: POST /_fake/reset on one of them, or FakeStripe::reset."),
+    )
 }
 
 impl Default for State {
