@@ -4,7 +4,16 @@
 //!
 //! What it accepts comes from the same spec as the client: the build script generates the
 //! parameter and object tables (`stripe_identity_codegen::Generator::render_table`), so an
-//! unknown parameter, a wrong enum value or a missing required one fails as at Stripe.
+//! unknown parameter, a wrong enum value or a missing required one fails as at Stripe. Each
+//! secret key is its own account, so test suites can share one fake; everything that arrives
+//! and everything kept is bounded ([`limits`]).
+//!
+//! Inside, a request goes one way (`pipeline`): own delivery? → control route? → record →
+//! fault → auth → route → validate → idempotency → handler → shape → save. Modules import only
+//! the layers below them (`tests/layers.rs` holds the order): `table`, `limits`, `answer` at
+//! the bottom; parsing and checks; `state` (private fields behind methods); the lifecycle and
+//! lists; `api` and `control` (the one control API the methods below and the `/_fake/` routes
+//! share); `pipeline`; `http`; this handle.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

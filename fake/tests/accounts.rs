@@ -121,3 +121,23 @@ async fn saved_answers_expire_after_24_hours_on_the_fakes_clock() {
     assert_eq!(fresh.header("Idempotent-Replayed"), None, "Stripe keeps a key 24 hours");
     assert_ne!(fresh.json["id"], first.json["id"]);
 }
+
+#[tokio::test]
+async fn an_endpoint_receives_only_its_accounts_events() {
+    let fake = FakeStripe::start().await.unwrap();
+    let (a, b) = (key("sk_test_a"), key("sk_test_b"));
+    let receiver = common::receiver("whsec_a").await;
+    let query = format!("/_fake/webhook_endpoints?url={}&secret=whsec_a", receiver.url);
+    assert_eq!(call(&fake, "POST", &query, "", &a).await.status, 200);
+    let mine = call(&fake, "POST", SESSIONS, "type=document", &a).await.json;
+    call(&fake, "POST", SESSIONS, "type=document", &b).await;
+    fake.flush_webhooks().await;
+    let events = receiver.events.lock().unwrap();
+    assert_eq!(events.len(), 1, "b's event went nowhere");
+    let stripe_identity::webhook::EventObject::VerificationSession(session) = &events[0].data.object else {
+        panic!("a session event")
+    };
+    assert_eq!(session.id.as_ref(), mine["id"].as_str().unwrap());
+    assert_eq!(events[0].pending_webhooks, Some(1));
+    assert_eq!(fake.events_json()[1]["pending_webhooks"], 0, "no endpoint for b");
+}
