@@ -1,13 +1,14 @@
 //! One handler per operation of the spec, by `operationId`; an operation a newer spec adds and
 //! the fake does not know answers Stripe's `api_error` naming it (a test keeps the two in step).
-//! Handlers return the object as stored: the pipeline shapes every answer once.
+//! Handlers return the object as stored: the pipeline shapes every answer once. Beside the
+//! identity operations the fake serves Stripe's webhook endpoints (its build adds that path).
 
 use serde_json::{Map, Value};
 
 use crate::answer::StripeError;
 use crate::state::{Books, Cause};
-use crate::table::{Operation, CREATE_SESSION, REPORT_OBJECT, SESSION_OBJECT};
-use crate::{lifecycle, list, shape};
+use crate::table::{Operation, CREATE_SESSION, ENDPOINT_OBJECT, REPORT_OBJECT, SESSION_OBJECT};
+use crate::{endpoints, lifecycle, list, shape};
 
 /// A request that passed routing and validation.
 pub struct Call<'a> {
@@ -78,6 +79,13 @@ pub fn handler(operation_id: &str) -> Option<Handler> {
         "PostIdentityVerificationSessionsSessionRedact" => {
             |books, call| lifecycle::redact(books, &id(&call), &call.cause)
         }
+        "GetWebhookEndpoints" => |books, call| {
+            list::page(books, ENDPOINT_OBJECT, call.operation.path, &call.params).map(endpoints::hide_secrets)
+        },
+        "PostWebhookEndpoints" => |books, call| endpoints::create(books, call.params),
+        "GetWebhookEndpointsWebhookEndpoint" => |books, call| endpoints::retrieve(books, &id(&call)),
+        "PostWebhookEndpointsWebhookEndpoint" => |books, call| endpoints::update(books, &id(&call), call.params),
+        "DeleteWebhookEndpointsWebhookEndpoint" => |books, call| endpoints::delete(books, &id(&call)),
         _ => return None,
     };
     Some(handler)

@@ -5,7 +5,7 @@
 //!
 //! Routes (the same key as the API; they are neither logged nor faulted):
 //! - `POST /_fake/verification_sessions/{id}/process`, `…/verify`, `…/fail?code=…`
-//! - `POST /_fake/webhook_endpoints?url=…&secret=…`
+//! - `POST /_fake/webhook_endpoints?url=…&secret=…[&duplicate=true][&reorder=true]`
 //! - `GET /_fake/events`, `GET /_fake/requests` (method, path and parameter names of each)
 //! - `POST /_fake/faults?status=503&times=2[&should_retry=true]`, `?reset=true`,
 //!   `?drop_response=true`, `?delay_ms=…`; `?clear=true` drops the waiting ones
@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 use crate::answer::StripeError;
 use crate::auth::Account;
+use crate::endpoints::check_url;
 use crate::fault::Fault;
 use crate::form;
 use crate::lifecycle;
@@ -25,9 +26,10 @@ use crate::shape;
 use crate::shared::Shared;
 use crate::state::{Books, Scope};
 use crate::table::{session_shape, SESSION_OBJECT};
+use crate::webhooks::DeliveryPolicy;
 
-/// The longest webhook endpoint URL the fake registers.
-const MAX_URL: usize = 2048;
+/// The longest signing secret the fake keeps.
+const MAX_SECRET: usize = 256;
 
 /// Runs a lifecycle step on the session `id` of `scope`, shaped as the API answers it.
 fn on_session(
@@ -42,7 +44,7 @@ fn on_session(
         let mut books = state.books(&owner);
         step(&mut books)?
     };
-    shared.deliver_outbox();
+    shared.wake();
     Ok(shape::present(session_shape(), session, &[], &|_| None))
 }
 
@@ -61,16 +63,19 @@ pub fn fail(shared: &Shared, scope: &Scope, id: &str, code: &str) -> Result<Valu
     on_session(shared, scope, id, |books| lifecycle::fail(books, id, code, &shared.base_url))
 }
 
-/// Registers a webhook endpoint for `scope`'s events.
-pub fn add_endpoint(shared: &Shared, scope: &Scope, url: &str, secret: &str) -> Result<Value, StripeError> {
-    let plausible = url.len() <= MAX_URL && (url.starts_with("http://") || url.starts_with("https://"));
-    if !plausible || reqwest::Url::parse(url).is_err() {
-        return Err(StripeError::invalid(Some("url"), "Invalid URL: an endpoint needs an http:// or https:// URL."));
-    }
-    if secret.is_empty() || secret.len() > MAX_URL {
+/// Registers a webhook endpoint for every event of `scope`, delivered by `policy`.
+pub fn add_endpoint(
+    shared: &Shared,
+    scope: &Scope,
+    url: &str,
+    secret: &str,
+    policy: DeliveryPolicy,
+) -> Result<Value, StripeError> {
+    check_url(url)?;
+    if secret.is_empty() || secret.len() > MAX_SECRET {
         return Err(StripeError::invalid(Some("secret"), "An endpoint needs a signing secret (whsec_…)."));
     }
-    let registered = shared.lock().add_endpoint(scope, url.to_string(), secret.to_string())?;
+    let registered = shared.lock().add_endpoint(scope, url.to_string(), secret.to_string(), policy)?;
     Ok(json!({ "registered": registered }))
 }
 
@@ -83,6 +88,8 @@ pub fn inject(shared: &Shared, scope: &Scope, fault: Fault, times: u32) -> Resul
 /// Moves `scope`'s clock.
 pub fn advance_clock(shared: &Shared, scope: &Scope, seconds: i64) -> Result<Value, StripeError> {
     let now = shared.lock().advance_clock(scope, seconds)?;
+    // Retries may have fallen due.
+    shared.wake();
     Ok(json!({ "now": now }))
 }
 
@@ -135,7 +142,10 @@ pub fn route(shared: &Shared, account: Account, method: &str, path: &str, query:
         ("POST", ["verification_sessions", id, "process"]) => process(shared, &scope, id),
         ("POST", ["verification_sessions", id, "verify"]) => verify(shared, &scope, id),
         ("POST", ["verification_sessions", id, "fail"]) => fail(shared, &scope, id, &required("code")?),
-        ("POST", ["webhook_endpoints"]) => add_endpoint(shared, &scope, &required("url")?, &required("secret")?),
+        ("POST", ["webhook_endpoints"]) => {
+            let policy = DeliveryPolicy { duplicate: flag("duplicate"), reorder: flag("reorder") };
+            add_endpoint(shared, &scope, &required("url")?, &required("secret")?, policy)
+        }
         ("POST", ["faults"]) if flag("clear") => {
             shared.lock().clear_faults(&scope);
             Ok(json!({ "queued": 0 }))

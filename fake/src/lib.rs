@@ -32,6 +32,8 @@ mod answer;
 mod api;
 mod auth;
 mod control;
+mod delivery;
+mod endpoints;
 mod fault;
 mod form;
 mod http;
@@ -59,7 +61,7 @@ use tokio::task::JoinHandle;
 pub use answer::StripeError;
 pub use fault::Fault;
 pub use log::Recorded;
-pub use webhooks::Delivery;
+pub use webhooks::{Delivery, DeliveryPolicy};
 
 use shared::Shared;
 use state::Scope;
@@ -95,9 +97,8 @@ impl FakeStripe {
     /// Starts on 127.0.0.1 and `port` (0 for a free one).
     pub async fn start_on(port: u16) -> std::io::Result<FakeStripe> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let (shared, queue) = Shared::new(format!("http://{}", listener.local_addr()?));
-        let shared = Arc::new(shared);
-        let webhooks = tokio::spawn(webhooks::run(queue, shared.deliveries.clone()));
+        let shared = Arc::new(Shared::new(format!("http://{}", listener.local_addr()?)));
+        let webhooks = tokio::spawn(delivery::run(shared.clone()));
         let server = tokio::spawn(http::accept(listener, shared.clone()));
         Ok(FakeStripe { shared, server, webhooks })
     }
@@ -134,13 +135,24 @@ impl FakeStripe {
     }
 
     /// Registers a webhook endpoint: every later event, of any account, is POSTed to `url`,
-    /// signed with `secret`.
+    /// signed with `secret`; a delivery that fails (not a 2xx, no answer within 10 s, refused)
+    /// is retried 1, 2 and 3 hours later on the fake's clock.
     ///
     /// # Panics
     /// If `url` is not an http(s) URL or more than 16 endpoints were registered: a test asking
     /// for that is wrong.
     pub fn webhook_endpoint(&self, url: impl Into<String>, secret: impl Into<String>) {
-        if let Err(error) = control::add_endpoint(&self.shared, &Scope::All, &url.into(), &secret.into()) {
+        self.webhook_endpoint_with(url, secret, DeliveryPolicy::default());
+    }
+
+    /// Registers a webhook endpoint that receives its events by `policy`: each twice
+    /// (`DeliveryPolicy::default().duplicate()`), or those due together newest first
+    /// (`.reorder()`), the two behaviours Stripe documents a handler must survive.
+    ///
+    /// # Panics
+    /// As [`FakeStripe::webhook_endpoint`].
+    pub fn webhook_endpoint_with(&self, url: impl Into<String>, secret: impl Into<String>, policy: DeliveryPolicy) {
+        if let Err(error) = control::add_endpoint(&self.shared, &Scope::All, &url.into(), &secret.into(), policy) {
             panic!("webhook_endpoint: {error}");
         }
     }
@@ -163,12 +175,14 @@ impl FakeStripe {
         self.shared.lock().events(&Scope::All)
     }
 
-    /// Waits until every event recorded so far has been delivered (or failed to be).
+    /// Waits until every delivery due now has been attempted; retries wait for the clock
+    /// ([`FakeStripe::advance_clock`]).
     pub async fn flush_webhooks(&self) {
         self.shared.flush().await
     }
 
-    /// Every webhook delivery attempt so far (the latest 10,000).
+    /// Every webhook delivery attempt so far (the latest 10,000), with its time on the fake's
+    /// clock, its status and whether it was the last.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.deliveries.all()
     }

@@ -256,7 +256,7 @@ fn transition(
 /// Applies parameters to an object: `metadata` merges key by key (`""` deletes a key, and a
 /// whole `metadata=""` clears it; at most 50 keys after the merge), `""` unsets any other
 /// field, `expand` is not a field.
-fn merge(object: &mut Map<String, Value>, params: Map<String, Value>) -> Result<(), StripeError> {
+pub fn merge(object: &mut Map<String, Value>, params: Map<String, Value>) -> Result<(), StripeError> {
     for (key, value) in params {
         match (key.as_str(), value) {
             ("expand", _) => {}

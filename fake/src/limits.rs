@@ -49,6 +49,6 @@ pub const MAX_EVENTS: usize = 50_000;
 pub const MAX_SAVED_ANSWERS: usize = 50_000;
 pub const MAX_REQUESTS_LOGGED: usize = 10_000;
 pub const MAX_DELIVERIES_LOGGED: usize = 10_000;
-/// Webhook deliveries waiting to be sent; past it the oldest waiting one is dropped and logged as
-/// failed.
+/// Webhook deliveries (first attempts and retries) waiting for their time; past it a new one is
+/// not queued (the event stays listed, its `pending_webhooks` unchanged).
 pub const MAX_PENDING_DELIVERIES: usize = 10_000;

@@ -81,7 +81,7 @@ pub async fn serve(shared: &Shared, request: Received, request_id: &str) -> Outc
     };
     recorded.subject = subject;
     shared.lock().log(recorded);
-    shared.deliver_outbox();
+    shared.wake();
     match fault {
         Some(Fault::DropResponse) => Outcome::Drop,
         _ => Outcome::Answer(answer),

@@ -1,53 +1,57 @@
 //! What the server's tasks and the handle share: the state behind its lock, the fake's URL, the
-//! queue to the delivery task and the delivery log.
+//! delivery log, and the bell that wakes the delivery task.
 
 use std::sync::{Mutex, MutexGuard};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, Notify};
 
-use crate::limits::MAX_PENDING_DELIVERIES;
 use crate::state::State;
-use crate::webhooks::{Deliveries, Job};
+use crate::webhooks::Deliveries;
 
 pub struct Shared {
     state: Mutex<State>,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
-    jobs: mpsc::Sender<Job>,
     pub deliveries: Deliveries,
+    /// Rung when deliveries may have fallen due (an event, a moved clock, a flush).
+    pub bell: Notify,
+    /// Flushes waiting for the delivery task to have nothing due.
+    idle_waiters: Mutex<Vec<oneshot::Sender<()>>>,
 }
 
 impl Shared {
-    /// The shared part and the delivery task's end of the queue.
-    pub fn new(base_url: String) -> (Shared, mpsc::Receiver<Job>) {
-        let (jobs, queue) = mpsc::channel(MAX_PENDING_DELIVERIES);
-        let shared = Shared { state: Mutex::new(State::new()), base_url, jobs, deliveries: Deliveries::default() };
-        (shared, queue)
+    pub fn new(base_url: String) -> Shared {
+        Shared {
+            state: Mutex::new(State::new()),
+            base_url,
+            deliveries: Deliveries::default(),
+            bell: Notify::new(),
+            idle_waiters: Mutex::new(Vec::new()),
+        }
     }
 
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Hands the events recorded since the last call to the delivery task; when its queue is
-    /// full, a delivery is logged as failed instead of waiting without bound.
-    pub fn deliver_outbox(&self) {
-        let outbox = self.lock().take_outbox();
-        for (event, endpoints) in outbox {
-            if let Err(mpsc::error::TrySendError::Full(Job::Deliver { event, endpoints })) =
-                self.jobs.try_send(Job::Deliver { event, endpoints })
-            {
-                self.deliveries.dropped(&event, &endpoints);
-            }
-        }
+    /// Tells the delivery task to look for deliveries due now.
+    pub fn wake(&self) {
+        self.bell.notify_one();
     }
 
-    /// Waits until every event recorded so far has been delivered (or failed to be).
+    /// Waits until every delivery due now has been attempted (retries due later wait for the
+    /// clock).
     pub async fn flush(&self) {
-        self.deliver_outbox();
         let (done, wait) = oneshot::channel();
-        if self.jobs.send(Job::Flush(done)).await.is_ok() {
-            let _ = wait.await;
+        self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner()).push(done);
+        self.wake();
+        let _ = wait.await;
+    }
+
+    /// The delivery task found nothing due: every flush waiting so far is answered.
+    pub fn idle(&self) {
+        for done in std::mem::take(&mut *self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner())) {
+            let _ = done.send(());
         }
     }
 }

@@ -17,12 +17,12 @@ use crate::fault::{Fault, Faults};
 use crate::idempotency::Saved;
 use crate::limits::{
     CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_CONTROLLED_ACCOUNTS, MAX_ENDPOINTS, MAX_EVENTS,
-    MAX_OBJECTS, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
+    MAX_OBJECTS, MAX_PENDING_DELIVERIES, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
 };
 use crate::log::Recorded;
 use crate::shape;
-use crate::table::{self, Shape};
-use crate::webhooks::Endpoint;
+use crate::table::{self, Shape, ENDPOINT_OBJECT};
+use crate::webhooks::{DeliveryPolicy, Endpoint, RETRY_AFTER};
 
 /// What a control call reaches: one account (a `/_fake/` route, with the caller's key), or
 /// every account (the Rust handle, which owns the whole fake).
@@ -53,8 +53,28 @@ struct Stored {
     value: Value,
 }
 
-/// An event waiting for the delivery task, with the endpoints it goes to.
-pub type Outgoing = (Value, Vec<Endpoint>);
+/// A delivery waiting for its time: the next attempt of one event to one endpoint.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub event_id: String,
+    pub event_type: String,
+    pub account: Account,
+    pub endpoint: Endpoint,
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// When it is due, on the account's clock.
+    due: i64,
+    /// Creation order, to keep events of one moment in order.
+    seq: u64,
+}
+
+/// What became of an attempt.
+pub struct Settled {
+    /// When it was made, on the fake's clock.
+    pub at: i64,
+    /// It failed and no retry is left (or the queue dropped it).
+    pub gave_up: bool,
+}
 
 pub struct State {
     /// The real time the fake started; its clock stands still there plus the offsets.
@@ -77,7 +97,9 @@ pub struct State {
     faults_all: Faults,
     faults: HashMap<Account, Faults>,
     requests: VecDeque<Recorded>,
-    outbox: Vec<Outgoing>,
+    /// Deliveries not yet made, at most [`MAX_PENDING_DELIVERIES`].
+    pending: VecDeque<Attempt>,
+    next_seq: u64,
 }
 
 impl State {
@@ -98,7 +120,8 @@ impl State {
             faults_all: Faults::default(),
             faults: HashMap::new(),
             requests: VecDeque::new(),
-            outbox: Vec::new(),
+            pending: VecDeque::new(),
+            next_seq: 0,
         }
     }
 
@@ -158,7 +181,13 @@ impl State {
     }
 
     /// Registers a webhook endpoint for `scope`'s events (at most 16 per account, as at Stripe).
-    pub fn add_endpoint(&mut self, scope: &Scope, url: String, secret: String) -> Result<usize, StripeError> {
+    pub fn add_endpoint(
+        &mut self,
+        scope: &Scope,
+        url: String,
+        secret: String,
+        policy: DeliveryPolicy,
+    ) -> Result<usize, StripeError> {
         let account = match scope {
             Scope::All => None,
             Scope::One(account) => Some(account.clone()),
@@ -170,7 +199,7 @@ impl State {
                 format!("You have reached the maximum of {ENDPOINTS_PER_ACCOUNT} test webhook endpoints."),
             ));
         }
-        self.endpoints.push(Endpoint { url, secret, account: account.clone() });
+        self.endpoints.push(Endpoint { url, secret, account, events: vec!["*".into()], policy });
         Ok(same + 1)
     }
 
@@ -261,9 +290,65 @@ impl State {
         }
     }
 
-    /// The events recorded since the last call, for the delivery task.
-    pub fn take_outbox(&mut self) -> Vec<Outgoing> {
-        std::mem::take(&mut self.outbox)
+    /// The deliveries due now, in order (an endpoint with `reorder` gets its share of them
+    /// newest first), each with its event as it stands (`pending_webhooks` counts down).
+    pub fn take_due(&mut self) -> Vec<(Attempt, Value)> {
+        let mut due: Vec<Attempt> = Vec::new();
+        let mut waiting = VecDeque::with_capacity(self.pending.len());
+        for attempt in std::mem::take(&mut self.pending) {
+            if attempt.due <= self.now(&attempt.account) {
+                due.push(attempt);
+            } else {
+                waiting.push_back(attempt);
+            }
+        }
+        self.pending = waiting;
+        due.sort_by_key(|a| (a.due, a.seq));
+        let reordered: Vec<usize> = (0..due.len()).filter(|&i| due[i].endpoint.policy.reorder).collect();
+        let mut by_endpoint: HashMap<(String, Option<Account>), Vec<usize>> = HashMap::new();
+        for i in reordered {
+            by_endpoint.entry((due[i].endpoint.url.clone(), due[i].endpoint.account.clone())).or_default().push(i);
+        }
+        for slots in by_endpoint.values() {
+            let reversed: Vec<Attempt> = slots.iter().rev().map(|&i| due[i].clone()).collect();
+            for (&slot, attempt) in slots.iter().zip(reversed) {
+                due[slot] = attempt;
+            }
+        }
+        due.into_iter()
+            .filter_map(|attempt| {
+                let event = self.events.iter().find(|(_, e)| e["id"] == attempt.event_id.as_str())?.1.clone();
+                Some((attempt, event))
+            })
+            .collect()
+    }
+
+    /// Records what became of an attempt: a 2xx counts the event's `pending_webhooks` down; a
+    /// failure schedules the next retry ([`RETRY_AFTER`]) or gives up after the last.
+    pub fn settle(&mut self, attempt: Attempt, succeeded: bool) -> Settled {
+        let at = self.now(&attempt.account);
+        if succeeded {
+            if let Some((_, event)) = self.events.iter_mut().find(|(_, e)| e["id"] == attempt.event_id.as_str()) {
+                let left = event["pending_webhooks"].as_i64().unwrap_or(1).saturating_sub(1).max(0);
+                event["pending_webhooks"] = json!(left);
+            }
+            return Settled { at, gave_up: false };
+        }
+        let Some(wait) = RETRY_AFTER.get(attempt.number as usize - 1) else { return Settled { at, gave_up: true } };
+        let retry = Attempt { number: attempt.number + 1, due: at + wait, ..attempt };
+        let gave_up = !self.queue(retry);
+        Settled { at, gave_up }
+    }
+
+    /// Queues a delivery; `false` when the queue is full.
+    fn queue(&mut self, mut attempt: Attempt) -> bool {
+        if self.pending.len() >= MAX_PENDING_DELIVERIES {
+            return false;
+        }
+        attempt.seq = self.next_seq;
+        self.next_seq += 1;
+        self.pending.push_back(attempt);
+        true
     }
 
     /// Starts `scope` clean: its objects, events, saved answers, endpoints, faults, request log
@@ -280,6 +365,7 @@ impl State {
                 self.saved.retain(|(owner, _), _| owner != account);
                 self.saved_order.retain(|(owner, _)| owner != account);
                 self.endpoints.retain(|e| e.account.as_ref() != Some(account));
+                self.pending.retain(|a| a.account != *account);
                 self.faults.remove(account);
                 self.requests.retain(|r| r.account.as_ref() != Some(account));
                 if account.connected().is_none() {
@@ -350,6 +436,21 @@ impl Books<'_> {
         Ok(object)
     }
 
+    /// Removes an object of this account (a deleted webhook endpoint).
+    pub fn remove(&mut self, id: &str) {
+        if self.get(id).is_none() {
+            return;
+        }
+        if let Some(stored) = self.state.objects.remove(id) {
+            let kind = stored.value["object"].as_str().unwrap_or_default().to_string();
+            for ((owner, listed), ids) in self.state.order.iter_mut() {
+                if *owner == self.account && *listed == kind.as_str() {
+                    ids.retain(|listed| listed != id);
+                }
+            }
+        }
+    }
+
     /// Replaces a stored object of this account, conformed to `shape`.
     pub fn replace(&mut self, shape: &Shape, object: Value) -> Value {
         let object = shape::conform(shape, object);
@@ -374,8 +475,7 @@ impl Books<'_> {
         if let Some(previous) = previous {
             data["previous_attributes"] = previous;
         }
-        let endpoints: Vec<Endpoint> =
-            self.state.endpoints.iter().filter(|e| e.receives(&self.account)).cloned().collect();
+        let endpoints = self.endpoints(type_);
         let mut event = json!({
             "id": id,
             "object": "event",
@@ -393,10 +493,40 @@ impl Books<'_> {
         if self.state.events.len() == MAX_EVENTS {
             self.state.events.pop_front();
         }
-        self.state.events.push_back((self.account.clone(), event.clone()));
-        if !endpoints.is_empty() {
-            self.state.outbox.push((event, endpoints));
+        self.state.events.push_back((self.account.clone(), event));
+        let now = self.now();
+        for endpoint in endpoints {
+            let attempt = Attempt {
+                event_id: id.clone(),
+                event_type: type_.to_string(),
+                account: self.account.clone(),
+                endpoint,
+                number: 1,
+                due: now,
+                seq: 0,
+            };
+            // A full queue drops the delivery: the event stays listed with its pending count.
+            self.state.queue(attempt);
         }
+    }
+
+    /// The endpoints an event of `type_` of this account goes to: those the control API
+    /// registered and the account's enabled `webhook_endpoint` objects that subscribed to it.
+    fn endpoints(&self, type_: &str) -> Vec<Endpoint> {
+        let registered = self.state.endpoints.iter().filter(|e| e.receives(&self.account, type_)).cloned();
+        let objects = self.ids(ENDPOINT_OBJECT).iter().filter_map(|id| self.get(id)).filter_map(|object| {
+            let events: Vec<String> =
+                object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
+            let endpoint = Endpoint {
+                url: object["url"].as_str()?.to_string(),
+                secret: object["secret"].as_str()?.to_string(),
+                account: Some(self.account.clone()),
+                events,
+                policy: DeliveryPolicy::default(),
+            };
+            (object["status"] == "enabled" && endpoint.receives(&self.account, type_)).then_some(endpoint)
+        });
+        registered.chain(objects).collect()
     }
 
     /// What else holds an object's personal data: its events, the saved answers about it, and

@@ -108,10 +108,12 @@ pub fn operation(id: &str) -> Option<&'static Operation> {
 /// The `object` values of the fake's two kinds of object.
 pub const SESSION_OBJECT: &str = "identity.verification_session";
 pub const REPORT_OBJECT: &str = "identity.verification_report";
+pub const ENDPOINT_OBJECT: &str = "webhook_endpoint";
 
 /// The operations the fake's objects come from: their responses give the objects' shapes.
 pub const CREATE_SESSION: &str = "PostIdentityVerificationSessions";
 const RETRIEVE_REPORT: &str = "GetIdentityVerificationReportsReport";
+const RETRIEVE_ENDPOINT: &str = "GetWebhookEndpointsWebhookEndpoint";
 
 /// The shape of a VerificationSession.
 pub fn session_shape() -> &'static Shape {
@@ -123,11 +125,7 @@ pub fn report_shape() -> &'static Shape {
     operation(RETRIEVE_REPORT).expect("the spec has a retrieve-report operation").response
 }
 
-/// The shape of an object of kind `object` (its `object` value), if the fake has that kind.
-pub fn shape_of(object: &str) -> Option<&'static Shape> {
-    match object {
-        SESSION_OBJECT => Some(session_shape()),
-        REPORT_OBJECT => Some(report_shape()),
-        _ => None,
-    }
+/// The shape of a WebhookEndpoint.
+pub fn endpoint_shape() -> &'static Shape {
+    operation(RETRIEVE_ENDPOINT).expect("the fake's tables have the webhook endpoint operations").response
 }

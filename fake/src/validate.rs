@@ -86,7 +86,7 @@ fn check(shape: &Shape, node: Node, param: &str) -> Result<Value, StripeError> {
             _ => invalid(format!("Invalid boolean: {v}")),
         },
         (Shape::Enum { values }, Node::Value(v)) => {
-            if values.contains(&v.as_str()) {
+            if values.contains(&v.as_str()) || untrusted(values, param) {
                 Ok(Value::String(v))
             } else {
                 invalid(format!("Invalid {param}: must be one of {}", one_of(values)))
@@ -199,6 +199,18 @@ fn json(node: Node) -> Value {
     }
 }
 
+/// Whether an enum of the spec cannot be trusted: older third-party copies of Stripe's spec
+/// replace the `api_version` list with repeated timestamps, so an `api_version` list that holds
+/// anything but API versions (`2024-06-20`, `2024-09-30.acacia`) is not enforced.
+fn untrusted(values: &[&str], param: &str) -> bool {
+    let is_version = |v: &str| {
+        let date = v.split('.').next().unwrap_or_default();
+        date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+    };
+    param == "api_version" && !values.iter().all(|v| is_version(v))
+}
+
 /// `a, b, or c`.
 fn one_of(values: &[&str]) -> String {
     match values {
@@ -283,6 +295,14 @@ mod tests {
         let value = check(&format!("name=a&metadata[k]={}", "v".repeat(501))).unwrap_err();
         assert!(value.message.starts_with("Invalid val:") && !value.message.contains("vvvv"), "{value}");
         assert!(check(&format!("name=a&metadata[k]={}", "v".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn an_api_version_list_of_timestamps_is_not_enforced() {
+        let broken = ["2025-10-15T13:53:19.618Z"];
+        assert!(untrusted(&broken, "api_version"));
+        assert!(!untrusted(&["2024-06-20", "2024-09-30.acacia"], "api_version"));
+        assert!(!untrusted(&broken, "type"), "only the api_version list is known to be broken");
     }
 
     #[test]

@@ -1,14 +1,12 @@
-//! Delivers events to the registered endpoints, one at a time and in order, signed with the
-//! client crate's `webhook::sign` as Stripe signs them. Every delivery carries
-//! [`DELIVERY_HEADER`], and the fake refuses any request that does: an endpoint registered at a
-//! fake's own URL cannot make events without end.
+//! What a webhook delivery is: the endpoints events go to (with their delivery policy), the
+//! record of each attempt, and one signed POST, signed with the client crate's `webhook::sign`
+//! as Stripe signs them. Every delivery carries [`DELIVERY_HEADER`], and the fake refuses any
+//! request that does: an endpoint registered at a fake's own URL cannot make events without end.
+//! The schedule (retries on the fake's clock) is the state's; the task that sends is `delivery`.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
 
 use crate::auth::Account;
 use crate::limits::MAX_DELIVERIES_LOGGED;
@@ -16,31 +14,48 @@ use crate::limits::MAX_DELIVERIES_LOGGED;
 /// The header every delivery carries.
 pub const DELIVERY_HEADER: &str = "Stripe-Fake-Delivery";
 
-/// A webhook endpoint a test registered: for one account's events, or (from the Rust handle)
-/// for every account's.
+/// How an endpoint receives its events: as Stripe usually delivers them, or with the two
+/// behaviours Stripe documents that every handler must survive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeliveryPolicy {
+    /// Each event arrives twice: the same event id, signed afresh each time.
+    pub duplicate: bool,
+    /// The events that fall due together (the `processing` and `verified` events of one
+    /// `verify`, say) arrive newest first.
+    pub reorder: bool,
+}
+
+impl DeliveryPolicy {
+    /// Every event delivered twice.
+    pub fn duplicate(self) -> DeliveryPolicy {
+        DeliveryPolicy { duplicate: true, ..self }
+    }
+
+    /// Events due together delivered newest first.
+    pub fn reorder(self) -> DeliveryPolicy {
+        DeliveryPolicy { reorder: true, ..self }
+    }
+}
+
+/// Where events go: an endpoint registered through the control API (for one account, or, from
+/// the Rust handle, every account), or a `webhook_endpoint` object created through Stripe's API.
 #[derive(Clone, Debug)]
 pub struct Endpoint {
     pub url: String,
     pub secret: String,
     /// `None`: every account's events.
     pub account: Option<Account>,
+    /// The event types it receives (`*` for all).
+    pub events: Vec<String>,
+    pub policy: DeliveryPolicy,
 }
 
 impl Endpoint {
-    /// Whether events of `account` go to this endpoint.
-    pub fn receives(&self, account: &Account) -> bool {
-        self.account.as_ref().is_none_or(|own| own == account)
+    /// Whether an event of `type_` of `account` goes to this endpoint.
+    pub fn receives(&self, account: &Account, type_: &str) -> bool {
+        self.account.as_ref().is_none_or(|own| own == account) && self.events.iter().any(|e| e == "*" || e == type_)
     }
-}
-
-/// Work for the delivery task.
-pub enum Job {
-    Deliver {
-        event: Value,
-        endpoints: Vec<Endpoint>,
-    },
-    /// Answered once every job sent before it is done.
-    Flush(oneshot::Sender<()>),
 }
 
 /// One delivery attempt.
@@ -50,9 +65,21 @@ pub struct Delivery {
     pub event_id: String,
     pub event_type: String,
     pub url: String,
-    /// The endpoint's HTTP status, or `None` when it could not be reached (or the queue of
-    /// waiting deliveries was full).
+    /// The endpoint's HTTP status, or `None` when it could not be reached in time.
     pub status: Option<u16>,
+    /// 1 for the first attempt, up to 4 (three retries).
+    pub attempt: u32,
+    /// When it was made, on the fake's clock (seconds since the epoch).
+    pub at: i64,
+    /// The last attempt failed too, or the queue was full: Stripe stops trying.
+    pub gave_up: bool,
+}
+
+impl Delivery {
+    /// Any 2xx is a success, as at Stripe.
+    pub fn succeeded(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
 }
 
 /// The latest deliveries, at most [`MAX_DELIVERIES_LOGGED`].
@@ -75,50 +102,22 @@ impl Deliveries {
     pub fn clear(&self) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
-
-    /// A delivery that was never attempted (the queue was full).
-    pub fn dropped(&self, event: &Value, endpoints: &[Endpoint]) {
-        for endpoint in endpoints {
-            self.push(delivery(event, endpoint, None));
-        }
-    }
 }
 
-fn delivery(event: &Value, endpoint: &Endpoint, status: Option<u16>) -> Delivery {
-    Delivery {
-        event_id: event["id"].as_str().unwrap_or_default().to_string(),
-        event_type: event["type"].as_str().unwrap_or_default().to_string(),
-        url: endpoint.url.clone(),
-        status,
-    }
-}
-
-/// Runs until the sender side is dropped.
-pub async fn run(mut jobs: mpsc::Receiver<Job>, log: Deliveries) {
-    // Endpoints are local: never through a proxy the environment names, never redirected.
-    let http = reqwest::Client::builder()
+/// The client deliveries go out on: endpoints are local, so never through a proxy the
+/// environment names, and never redirected.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_default();
-    while let Some(job) = jobs.recv().await {
-        match job {
-            Job::Flush(done) => {
-                let _ = done.send(());
-            }
-            Job::Deliver { event, endpoints } => {
-                let payload = serde_json::to_vec(&event).unwrap_or_default();
-                for endpoint in endpoints {
-                    let status = deliver(&http, &endpoint, &payload).await;
-                    log.push(delivery(&event, &endpoint, status));
-                }
-            }
-        }
-    }
+        .unwrap_or_default()
 }
 
-async fn deliver(http: &reqwest::Client, endpoint: &Endpoint, payload: &[u8]) -> Option<u16> {
+/// POSTs `payload` to the endpoint, freshly signed; the endpoint's status, or `None` when it
+/// could not be reached (refused, timed out).
+pub async fn send(http: &reqwest::Client, endpoint: &Endpoint, payload: &[u8]) -> Option<u16> {
     // Signed with the real clock, as the receiver checks it against its own.
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64;
     let signature = stripe_identity::webhook::sign(payload, &endpoint.secret, now);
@@ -134,3 +133,10 @@ async fn deliver(http: &reqwest::Client, endpoint: &Endpoint, payload: &[u8]) ->
         .ok()?;
     Some(response.status().as_u16())
 }
+
+/// When a failed delivery is tried again, after the attempt before it: Stripe documents that
+/// in a sandbox it "attempts to deliver a given event three times over a few hours"
+/// (<https://docs.stripe.com/webhooks#automatic-retries>) without the intervals; the fake
+/// retries after 1, 2 and 3 hours (the last attempt 6 hours after the first), so
+/// `advance_clock(3600)` makes the first retry due.
+pub const RETRY_AFTER: [i64; 3] = [3600, 2 * 3600, 3 * 3600];

@@ -34,7 +34,8 @@ async fn every_generated_endpoint_works_against_the_fake() {
     assert_eq!(canceled.status, VerificationSessionStatus::Canceled);
 
     let called: BTreeSet<&str> = fake.requests().iter().filter_map(|r| r.operation).collect();
-    let spec: BTreeSet<&str> = FakeStripe::operations().into_iter().collect();
+    // The client's operations; the fake also serves webhook endpoints (tests/webhooks.rs).
+    let spec: BTreeSet<&str> = FakeStripe::operations().into_iter().filter(|id| id.contains("Identity")).collect();
     assert_eq!(called, spec, "every operation of the spec was called through its generated function");
     assert_eq!(FakeStripe::unimplemented_operations(), Vec::<&str>::new(), "the fake handles every operation");
 }

@@ -137,10 +137,22 @@ async fn the_fake_follows_the_spec_the_client_was_built_from() {
     )
     .await;
     assert!(plain.get("related_customer").is_none() && plain.get("provided_details").is_none(), "{plain}");
+    // That copy's api_version list is one repeated timestamp: not enforced there.
+    let endpoint = |url: &str, version: &str| {
+        http.post(format!("{url}/v1/webhook_endpoints")).bearer_auth("sk_test_123").form(&[
+            ("url", "http://127.0.0.1:9/hook"),
+            ("enabled_events[]", "*"),
+            ("api_version", version),
+        ])
+    };
+    let versioned = json(endpoint(&old_url, "2024-06-20")).await;
+    assert_eq!(versioned["api_version"], "2024-06-20", "{versioned}");
     drop(old_server);
 
     let (server, url, _out) = start(std::path::Path::new(env!("CARGO_BIN_EXE_stripe-identity-fake")));
     let created = json(create(&url)).await;
     assert_eq!(created["related_customer"], "cus_1", "{created}");
+    let refused = json(endpoint(&url, "2024-13-99")).await;
+    assert_eq!(refused["error"]["param"], "api_version", "the vendored spec's list is enforced: {refused}");
     drop(server);
 }

@@ -1,0 +1,46 @@
+//! The task that delivers events: whenever rung, it takes the deliveries due on the fake's
+//! clock, POSTs each (twice for a `duplicate` endpoint), logs the attempt and settles it in the
+//! state (a 2xx counts `pending_webhooks` down; a failure schedules the retry). One delivery at
+//! a time, in order.
+
+use std::sync::Arc;
+
+use crate::shared::Shared;
+use crate::webhooks::{self, Delivery};
+
+/// Runs until aborted.
+pub async fn run(shared: Arc<Shared>) {
+    let http = webhooks::client();
+    loop {
+        let due = shared.lock().take_due();
+        if due.is_empty() {
+            shared.idle();
+            shared.bell.notified().await;
+            continue;
+        }
+        for (attempt, event) in due {
+            let payload = serde_json::to_vec(&event).unwrap_or_default();
+            let copies = if attempt.endpoint.policy.duplicate { 2 } else { 1 };
+            let mut sent = Vec::new();
+            for _ in 0..copies {
+                let status = webhooks::send(&http, &attempt.endpoint, &payload).await;
+                sent.push(Delivery {
+                    event_id: attempt.event_id.clone(),
+                    event_type: attempt.event_type.clone(),
+                    url: attempt.endpoint.url.clone(),
+                    status,
+                    attempt: attempt.number,
+                    at: 0,
+                    gave_up: false,
+                });
+            }
+            let succeeded = sent.iter().any(Delivery::succeeded);
+            let settled = shared.lock().settle(attempt, succeeded);
+            for mut delivery in sent {
+                delivery.at = settled.at;
+                delivery.gave_up = settled.gave_up;
+                shared.deliveries.push(delivery);
+            }
+        }
+    }
+}
