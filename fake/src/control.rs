@@ -22,6 +22,7 @@ use crate::endpoints::check_url;
 use crate::fault::Fault;
 use crate::form;
 use crate::lifecycle;
+use crate::log::Recorded;
 use crate::shape;
 use crate::shared::Shared;
 use crate::state::{Books, Scope};
@@ -93,9 +94,19 @@ pub fn advance_clock(shared: &Shared, scope: &Scope, seconds: i64) -> Result<Val
     Ok(json!({ "now": now }))
 }
 
+/// `scope`'s events, oldest first.
+pub fn event_log(shared: &Shared, scope: &Scope) -> Vec<Value> {
+    shared.lock().events(scope)
+}
+
+/// `scope`'s requests, oldest first.
+pub fn request_log(shared: &Shared, scope: &Scope) -> Vec<Recorded> {
+    shared.lock().requests(scope)
+}
+
 /// `scope`'s events, newest first, as a list.
 pub fn events(shared: &Shared, scope: &Scope) -> Value {
-    let mut events = shared.lock().events(scope);
+    let mut events = event_log(shared, scope);
     events.reverse();
     json!({ "object": "list", "data": events, "has_more": false, "url": "/_fake/events" })
 }
@@ -103,7 +114,7 @@ pub fn events(shared: &Shared, scope: &Scope) -> Value {
 /// `scope`'s logged requests, newest first: method, path, operation and parameter names (the
 /// values may be personal data, and another process's test reads this).
 pub fn requests(shared: &Shared, scope: &Scope) -> Value {
-    let requests = shared.lock().requests(scope);
+    let requests = request_log(shared, scope);
     let data: Vec<Value> = requests
         .iter()
         .rev()

@@ -27,7 +27,7 @@ pub async fn run(shared: Arc<Shared>) {
                 sent.push(Delivery {
                     event_id: attempt.event_id.clone(),
                     event_type: attempt.event_type.clone(),
-                    url: attempt.endpoint.url.clone(),
+                    url: webhooks::shown_url(&attempt.endpoint.url),
                     status,
                     attempt: attempt.number,
                     at: 0,

@@ -3,6 +3,7 @@
 //! requests it cannot parse (400, 414, 431) are rewritten into Stripe's error JSON on their way
 //! out ([`JsonErrors`]), so every answer a client reads is Stripe's shape.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,14 +22,14 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::answer::{Answer, StripeError};
-use crate::limits::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS};
+use crate::limits::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_BODY_BYTES, MAX_CONNECTIONS, WRITE_TIMEOUT};
 use crate::pipeline::{self, Outcome, Received};
 use crate::shared::Shared;
 use crate::table;
 
 /// Accepts connections until aborted; aborting drops the set, which aborts every connection.
 pub async fn accept(listener: TcpListener, shared: Arc<Shared>) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let slots = Arc::new(Semaphore::new(connection_slots()));
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -54,6 +55,22 @@ pub async fn accept(listener: TcpListener, shared: Arc<Shared>) {
             Some(_) = connections.join_next() => {}
         }
     }
+}
+
+/// Connections at once: [`MAX_CONNECTIONS`], or fewer where the process may open fewer files
+/// (the soft `RLIMIT_NOFILE`, less a margin for everything else), so the 503 comes before the
+/// descriptors run out.
+fn connection_slots() -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit only writes the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let files = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+            return MAX_CONNECTIONS.min(files.saturating_sub(64).max(16));
+        }
+    }
+    MAX_CONNECTIONS
 }
 
 async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
@@ -143,9 +160,13 @@ fn raw_response(answer: &Answer, request_id: &str) -> Vec<u8> {
 
 /// The stream under hyper: passes everything through, except hyper's own error answer to a
 /// request it could not parse (a head without our `request-id`), which it replaces with the same
-/// status in Stripe's error JSON. Hyper closes the connection after such an answer.
+/// status in Stripe's error JSON (hyper closes the connection after such an answer); and a
+/// write that cannot go out for [`WRITE_TIMEOUT`] (a client that sends and never reads) ends
+/// the connection.
 struct JsonErrors {
     inner: TcpStream,
+    /// Set while a write waits for the client to read.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
     shared: Arc<Shared>,
     /// The replacement still to write, and how much of hyper's buffer it stands for.
     pending: Vec<u8>,
@@ -156,7 +177,7 @@ struct JsonErrors {
 
 impl JsonErrors {
     fn new(inner: TcpStream, shared: Arc<Shared>) -> JsonErrors {
-        JsonErrors { inner, shared, pending: Vec::new(), written: 0, stands_for: 0, replaced: false }
+        JsonErrors { inner, stalled: None, shared, pending: Vec::new(), written: 0, stands_for: 0, replaced: false }
     }
 
     /// The status of hyper's own error answer, if `buf` starts one.
@@ -181,6 +202,20 @@ impl JsonErrors {
         };
         let error = StripeError::invalid(None, message).with_status(status);
         raw_response(&Answer::error(&error, &request_id), &request_id)
+    }
+
+    /// A write that stays pending past [`WRITE_TIMEOUT`] becomes an error, which ends the
+    /// connection; any progress resets the watch.
+    fn watch<T>(&mut self, cx: &mut Context<'_>, result: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if result.is_ready() {
+            self.stalled = None;
+            return result;
+        }
+        let timer = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_TIMEOUT)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     /// Writes what is left of the replacement.
@@ -215,7 +250,8 @@ impl AsyncWrite for JsonErrors {
             std::task::ready!(self.drive(cx))?;
             return Poll::Ready(Ok(std::mem::take(&mut self.stands_for).max(buf.len())));
         }
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let written = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.watch(cx, written)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

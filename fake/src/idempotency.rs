@@ -11,7 +11,7 @@ use crate::answer::{Answer, StripeError};
 use crate::limits::MAX_IDEMPOTENCY_KEY;
 
 /// An answer kept for an idempotency key.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Saved {
     pub method: String,
     pub path: String,
@@ -23,6 +23,18 @@ pub struct Saved {
     pub request_id: String,
     /// When it was saved, on the fake's clock: it expires a day later.
     pub saved_at: i64,
+}
+
+/// The request it answers and its status; the body (secrets, personal data) is left out.
+impl std::fmt::Debug for Saved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Saved")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Saved {

@@ -8,12 +8,14 @@
 //! secret key is its own account, so test suites can share one fake; everything that arrives
 //! and everything kept is bounded ([`limits`]).
 //!
-//! Inside, a request goes one way (`pipeline`): own delivery? → control route? → record →
-//! fault → auth → route → validate → idempotency → handler → shape → save. Modules import only
+//! Inside, a request goes one way (`pipeline`): own delivery? → who is calling → control
+//! route? → record → fault → auth → route → validate → idempotency → handler → shape → save →
+//! log → wake the delivery task. Modules import only
 //! the layers below them (`tests/layers.rs` holds the order): `table`, `limits`, `answer` at
 //! the bottom; parsing and checks; `state` (private fields behind methods); the lifecycle and
-//! lists; `api` and `control` (the one control API the methods below and the `/_fake/` routes
-//! share); `pipeline`; `http`; this handle.
+//! lists; `endpoints`; `api` and `control` (the one control API the methods below and the
+//! `/_fake/` routes share) and `delivery` (retries on the fake's clock); `pipeline`; `http`;
+//! this handle.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,6 +46,7 @@ mod list;
 mod log;
 mod pipeline;
 mod reports;
+mod ring;
 mod sensitive;
 mod shape;
 mod shared;
@@ -172,7 +175,7 @@ impl FakeStripe {
 
     /// Every event so far as JSON, oldest first, exactly as delivered.
     pub fn events_json(&self) -> Vec<serde_json::Value> {
-        self.shared.lock().events(&Scope::All)
+        control::event_log(&self.shared, &Scope::All)
     }
 
     /// Waits until every delivery due now has been attempted; retries wait for the clock
@@ -197,7 +200,7 @@ impl FakeStripe {
     /// Every API request received so far (the latest 10,000), faulted ones included (the
     /// `/_fake/` routes are not logged).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().requests(&Scope::All)
+        control::request_log(&self.shared, &Scope::All)
     }
 
     /// Moves the fake's clock (objects' `created`, events) forward by `seconds` for every

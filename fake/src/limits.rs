@@ -10,7 +10,11 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A body must arrive whole within this once its headers have.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections open at once; past it a new connection gets a 503 and is closed.
+/// An answer that cannot be written for this long (the client stopped reading) ends its
+/// connection.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections open at once (fewer where the process may open fewer files); past it a new
+/// connection gets a 503 and is closed.
 pub const MAX_CONNECTIONS: usize = 4096;
 /// Bracket levels in one parameter name (`options[document][allowed_types][0]` is 3).
 pub const MAX_DEPTH: usize = 16;
@@ -42,12 +46,20 @@ pub const MAX_DELAY: Duration = Duration::from_secs(60);
 /// The fake's clock stays within 2000-01-01 and 9999-12-31 (seconds since the epoch).
 pub const CLOCK_RANGE: std::ops::RangeInclusive<i64> = 946_684_800..=253_402_300_799;
 
-/// What the fake keeps, at most; the oldest entries go first (objects are refused instead:
-/// dropping one would make the fake lie about it).
-pub const MAX_OBJECTS: usize = 100_000;
-pub const MAX_EVENTS: usize = 50_000;
-pub const MAX_SAVED_ANSWERS: usize = 50_000;
+/// What the fake keeps, at most, in all and per account: past a log's bound the oldest entry of
+/// the account holding the most goes (the `ring` module), so one suite sharing the fake cannot
+/// evict another's; objects are refused instead (dropping one would make the fake lie about it).
+pub const MAX_OBJECTS: usize = 50_000;
+pub const OBJECTS_PER_ACCOUNT: usize = 20_000;
+pub const MAX_EVENTS: usize = 20_000;
+pub const EVENTS_PER_ACCOUNT: usize = 10_000;
+pub const MAX_SAVED_ANSWERS: usize = 20_000;
+pub const SAVED_ANSWERS_PER_ACCOUNT: usize = 10_000;
 pub const MAX_REQUESTS_LOGGED: usize = 10_000;
+pub const REQUESTS_LOGGED_PER_ACCOUNT: usize = 5_000;
+/// A logged request keeps at most this much of its body, and of its headers.
+pub const LOGGED_BODY_BYTES: usize = 8 * 1024;
+pub const LOGGED_HEADER_BYTES: usize = 4 * 1024;
 pub const MAX_DELIVERIES_LOGGED: usize = 10_000;
 /// Webhook deliveries (first attempts and retries) waiting for their time; past it a new one is
 /// not queued (the event stays listed, its `pending_webhooks` unchanged).

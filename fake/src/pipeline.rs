@@ -16,6 +16,7 @@ use crate::api::{self, Call};
 use crate::auth::{self, Account};
 use crate::fault::Fault;
 use crate::idempotency::{self, Saved};
+use crate::limits::{LOGGED_BODY_BYTES, LOGGED_HEADER_BYTES};
 use crate::log::Recorded;
 use crate::shared::Shared;
 use crate::state::Cause;
@@ -143,18 +144,28 @@ fn call(
     (answer.header("Idempotency-Key", key), subject)
 }
 
-/// The request as the log keeps it: no `Authorization` header.
+/// The request as the log keeps it: no `Authorization` header, and at most
+/// [`LOGGED_BODY_BYTES`] of the body and [`LOGGED_HEADER_BYTES`] of headers.
 fn record(request: &Received, account: Option<&Account>, operation: Option<&'static str>) -> Recorded {
+    let mut budget = LOGGED_HEADER_BYTES;
+    let headers = request
+        .headers
+        .iter()
+        .filter(|(name, _)| *name != hyper::header::AUTHORIZATION)
+        .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .take_while(|(name, value)| {
+            let size = name.len() + value.len();
+            let fits = size <= budget;
+            budget = budget.saturating_sub(size);
+            fits
+        })
+        .collect();
+    let body = String::from_utf8_lossy(&request.body[..request.body.len().min(LOGGED_BODY_BYTES)]).into_owned();
     Recorded {
         method: request.method.clone(),
-        target: request.target.clone(),
-        headers: request
-            .headers
-            .iter()
-            .filter(|(name, _)| *name != hyper::header::AUTHORIZATION)
-            .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect(),
-        body: String::from_utf8_lossy(&request.body).into_owned(),
+        target: request.target.chars().take(LOGGED_BODY_BYTES).collect(),
+        headers,
+        body,
         operation,
         account: account.cloned(),
         subject: None,

@@ -16,10 +16,12 @@ use crate::auth::Account;
 use crate::fault::{Fault, Faults};
 use crate::idempotency::Saved;
 use crate::limits::{
-    CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_CONTROLLED_ACCOUNTS, MAX_ENDPOINTS, MAX_EVENTS,
-    MAX_OBJECTS, MAX_PENDING_DELIVERIES, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
+    CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, EVENTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_CONTROLLED_ACCOUNTS,
+    MAX_ENDPOINTS, MAX_EVENTS, MAX_OBJECTS, MAX_PENDING_DELIVERIES, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
+    OBJECTS_PER_ACCOUNT, REQUESTS_LOGGED_PER_ACCOUNT, SAVED_ANSWERS_PER_ACCOUNT,
 };
 use crate::log::Recorded;
+use crate::ring::Ring;
 use crate::shape;
 use crate::table::{self, Shape, ENDPOINT_OBJECT};
 use crate::webhooks::{DeliveryPolicy, Endpoint, RETRY_AFTER};
@@ -88,15 +90,15 @@ pub struct State {
     objects: HashMap<String, Stored>,
     /// Ids in creation order, per account and object kind.
     order: HashMap<(Account, &'static str), Vec<String>>,
-    events: VecDeque<(Account, Value)>,
+    events: Ring<Account, Value>,
     saved: HashMap<(Account, String), Saved>,
     /// Saved keys, oldest first, for the bound.
-    saved_order: VecDeque<(Account, String)>,
+    saved_order: Ring<Account, String>,
     endpoints: Vec<Endpoint>,
     /// Faults for any account's requests (the Rust handle's `inject`), after each account's own.
     faults_all: Faults,
     faults: HashMap<Account, Faults>,
-    requests: VecDeque<Recorded>,
+    requests: Ring<Option<Account>, Recorded>,
     /// Deliveries not yet made, at most [`MAX_PENDING_DELIVERIES`].
     pending: VecDeque<Attempt>,
     next_seq: u64,
@@ -113,13 +115,13 @@ impl State {
             next_id: HashMap::new(),
             objects: HashMap::new(),
             order: HashMap::new(),
-            events: VecDeque::new(),
+            events: Ring::new(MAX_EVENTS, EVENTS_PER_ACCOUNT),
             saved: HashMap::new(),
-            saved_order: VecDeque::new(),
+            saved_order: Ring::new(MAX_SAVED_ANSWERS, SAVED_ANSWERS_PER_ACCOUNT),
             endpoints: Vec::new(),
             faults_all: Faults::default(),
             faults: HashMap::new(),
-            requests: VecDeque::new(),
+            requests: Ring::new(MAX_REQUESTS_LOGGED, REQUESTS_LOGGED_PER_ACCOUNT),
             pending: VecDeque::new(),
             next_seq: 0,
         }
@@ -193,10 +195,16 @@ impl State {
             Scope::One(account) => Some(account.clone()),
         };
         let same = self.endpoints.iter().filter(|e| e.account == account).count();
-        if same >= ENDPOINTS_PER_ACCOUNT || self.endpoints.len() >= MAX_ENDPOINTS {
+        if same >= ENDPOINTS_PER_ACCOUNT {
             return Err(StripeError::invalid(
                 None,
                 format!("You have reached the maximum of {ENDPOINTS_PER_ACCOUNT} test webhook endpoints."),
+            ));
+        }
+        if self.endpoints.len() >= MAX_ENDPOINTS {
+            return Err(StripeError::invalid(
+                None,
+                format!("The fake holds {MAX_ENDPOINTS} registered endpoints, its limit: POST /_fake/reset (or FakeStripe::reset) starts clean."),
             ));
         }
         self.endpoints.push(Endpoint { url, secret, account, events: vec!["*".into()], policy });
@@ -212,21 +220,19 @@ impl State {
     pub fn requests(&self, scope: &Scope) -> Vec<Recorded> {
         self.requests
             .iter()
-            .filter(|r| match (scope, &r.account) {
+            .filter(|(owner, _)| match (scope, owner) {
                 (Scope::All, _) => true,
                 (Scope::One(own), Some(account)) => own == account,
                 (Scope::One(_), None) => false,
             })
-            .cloned()
+            .map(|(_, r)| r.clone())
             .collect()
     }
 
-    /// Logs a request (the latest [`MAX_REQUESTS_LOGGED`] are kept).
+    /// Logs a request (the latest [`MAX_REQUESTS_LOGGED`] are kept, and at most
+    /// [`REQUESTS_LOGGED_PER_ACCOUNT`] of one account's).
     pub fn log(&mut self, recorded: Recorded) {
-        if self.requests.len() == MAX_REQUESTS_LOGGED {
-            self.requests.pop_front();
-        }
-        self.requests.push_back(recorded);
+        self.requests.push(recorded.account.clone(), recorded);
     }
 
     /// Queues a fault for `scope`'s next requests.
@@ -261,6 +267,11 @@ impl State {
     /// its account's own first, then those for any account.
     pub fn next_fault(&mut self, account: Option<&Account>) -> Option<Fault> {
         let own = account.and_then(|a| self.faults.get_mut(a)).and_then(Faults::pop);
+        if let Some(account) = account {
+            if self.faults.get(account).is_some_and(|f| f.waiting() == 0) {
+                self.faults.remove(account);
+            }
+        }
         own.or_else(|| self.faults_all.pop())
     }
 
@@ -274,19 +285,15 @@ impl State {
         self.saved.get(&slot)
     }
 
-    /// Saves an answer for `key` of `account` (the oldest saved answer goes past the bound).
+    /// Saves an answer for `key` of `account`; past the bounds the oldest answer of the account
+    /// holding the most goes.
     pub fn save(&mut self, account: &Account, key: String, saved: Saved) {
-        while self.saved.len() >= MAX_SAVED_ANSWERS {
-            let Some(oldest) = self.saved_order.pop_front() else { break };
-            self.saved.remove(&oldest);
-        }
+        // An expired answer is dropped when its key is looked up, or evicted with the oldest.
         let slot = (account.clone(), key);
-        self.saved_order.push_back(slot.clone());
-        self.saved.insert(slot, saved);
-        // Keys replaced or expired leave stale entries in the order; keep it within bounds.
-        if self.saved_order.len() > 2 * MAX_SAVED_ANSWERS {
-            let saved = &self.saved;
-            self.saved_order.retain(|slot| saved.contains_key(slot));
+        if self.saved.insert(slot.clone(), saved).is_none() {
+            if let Some((owner, key)) = self.saved_order.push(slot.0, slot.1) {
+                self.saved.remove(&(owner, key));
+            }
         }
     }
 
@@ -359,15 +366,19 @@ impl State {
                 *self = State { next_id: std::mem::take(&mut self.next_id), ..State::new() };
             }
             Scope::One(account) => {
-                self.objects.retain(|_, stored| stored.owner != *account);
-                self.order.retain(|(owner, _), _| owner != account);
-                self.events.retain(|(owner, _)| owner != account);
-                self.saved.retain(|(owner, _), _| owner != account);
-                self.saved_order.retain(|(owner, _)| owner != account);
-                self.endpoints.retain(|e| e.account.as_ref() != Some(account));
-                self.pending.retain(|a| a.account != *account);
-                self.faults.remove(account);
-                self.requests.retain(|r| r.account.as_ref() != Some(account));
+                // A platform's reset takes its connected accounts with it.
+                let within = |owner: &Account| {
+                    owner == account || (account.connected().is_none() && owner.platform() == *account)
+                };
+                self.objects.retain(|_, stored| !within(&stored.owner));
+                self.order.retain(|(owner, _), _| !within(owner));
+                self.events.retain(|owner, _| !within(owner));
+                self.saved.retain(|(owner, _), _| !within(owner));
+                self.saved_order.retain(|owner, _| !within(owner));
+                self.endpoints.retain(|e| !e.account.as_ref().is_some_and(within));
+                self.pending.retain(|a| !within(&a.account));
+                self.faults.retain(|owner, _| !within(owner));
+                self.requests.retain(|owner, _| !owner.as_ref().is_some_and(within));
                 if account.connected().is_none() {
                     self.offsets.remove(account);
                 }
@@ -423,10 +434,12 @@ impl Books<'_> {
     /// Stores a new object, conformed to `shape`, after the others of its kind; refused once
     /// the fake holds [`MAX_OBJECTS`].
     pub fn insert(&mut self, kind: &'static str, shape: &Shape, object: Value) -> Result<Value, StripeError> {
-        if self.state.objects.len() >= MAX_OBJECTS {
+        let own: usize =
+            self.state.order.iter().filter(|((owner, _), _)| *owner == self.account).map(|(_, ids)| ids.len()).sum();
+        if self.state.objects.len() >= MAX_OBJECTS || own >= OBJECTS_PER_ACCOUNT {
             return Err(StripeError::invalid(
                 None,
-                format!("The fake holds {MAX_OBJECTS} objects, its limit: POST /_fake/reset (or FakeStripe::reset) starts clean."),
+                format!("The fake holds {MAX_OBJECTS} objects in all and {OBJECTS_PER_ACCOUNT} per account, its limit: POST /_fake/reset (or FakeStripe::reset) starts clean."),
             ));
         }
         let object = shape::conform(shape, object);
@@ -490,10 +503,7 @@ impl Books<'_> {
         if let Some(connected) = self.account.connected() {
             event["account"] = json!(connected);
         }
-        if self.state.events.len() == MAX_EVENTS {
-            self.state.events.pop_front();
-        }
-        self.state.events.push_back((self.account.clone(), event));
+        self.state.events.push(self.account.clone(), event);
         let now = self.now();
         for endpoint in endpoints {
             let attempt = Attempt {
@@ -546,7 +556,7 @@ impl Books<'_> {
         {
             redact(&mut saved.body);
         }
-        for request in self.state.requests.iter_mut().filter(|r| r.subject.as_deref() == Some(id)) {
+        for (_, request) in self.state.requests.iter_mut().filter(|(_, r)| r.subject.as_deref() == Some(id)) {
             request.redact_values();
         }
     }
@@ -554,5 +564,70 @@ impl Books<'_> {
     /// Whether this account holds an object with this id (ids a redaction keeps).
     pub fn holds(&self, id: &str) -> bool {
         self.get(id).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth;
+    use crate::limits::{MAX_CONTROLLED_ACCOUNTS, OBJECTS_PER_ACCOUNT};
+
+    fn account(key: &str) -> Account {
+        auth::identify(Some(&format!("Bearer {key}")), None).unwrap()
+    }
+
+    #[test]
+    fn one_account_past_its_objects_is_refused_and_another_is_not() {
+        let mut state = State::new();
+        let (busy, quiet) = (account("sk_test_busy"), account("sk_test_quiet"));
+        let object = |id: String| json!({ "id": id, "object": table::SESSION_OBJECT });
+        for _ in 0..OBJECTS_PER_ACCOUNT {
+            let id = state.id("vs");
+            state.books(&busy).insert(table::SESSION_OBJECT, table::session_shape(), object(id)).unwrap();
+        }
+        let id = state.id("vs");
+        let refused = state.books(&busy).insert(table::SESSION_OBJECT, table::session_shape(), object(id));
+        assert!(refused.unwrap_err().message.contains("per account"));
+        let id = state.id("vs");
+        assert!(state.books(&quiet).insert(table::SESSION_OBJECT, table::session_shape(), object(id)).is_ok());
+    }
+
+    #[test]
+    fn faults_and_clocks_are_kept_for_a_bounded_number_of_accounts() {
+        let mut state = State::new();
+        for n in 0..MAX_CONTROLLED_ACCOUNTS {
+            state.inject(&Scope::One(account(&format!("sk_test_{n}"))), Fault::Reset, 1).unwrap();
+        }
+        let one_more = Scope::One(account("sk_test_more"));
+        assert!(state.inject(&one_more, Fault::Reset, 1).is_err());
+        // A fault used up frees its account's slot.
+        assert_eq!(state.next_fault(Some(&account("sk_test_0"))), Some(Fault::Reset));
+        assert!(state.inject(&one_more, Fault::Reset, 1).is_ok());
+    }
+
+    #[test]
+    fn a_busy_account_evicts_its_own_saved_answers_not_anothers() {
+        let mut state = State::new();
+        let (busy, quiet) = (account("sk_test_busy"), account("sk_test_quiet"));
+        let saved = |n: usize| Saved {
+            method: "POST".into(),
+            path: "/v1/x".into(),
+            params: n as u64,
+            status: 200,
+            body: Value::Null,
+            request_id: format!("req_{n}"),
+            saved_at: state_now(),
+        };
+        state.save(&quiet, "mine".into(), saved(0));
+        for n in 0..crate::limits::MAX_SAVED_ANSWERS + 10 {
+            state.save(&busy, format!("k{n}"), saved(n));
+        }
+        assert!(state.saved(&quiet, "mine").is_some(), "the quiet account's answer survived");
+        assert!(state.saved(&busy, "k0").is_none(), "the busy account lost its oldest");
+    }
+
+    fn state_now() -> i64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs() as i64
     }
 }

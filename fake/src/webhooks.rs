@@ -40,7 +40,7 @@ impl DeliveryPolicy {
 
 /// Where events go: an endpoint registered through the control API (for one account, or, from
 /// the Rust handle, every account), or a `webhook_endpoint` object created through Stripe's API.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Endpoint {
     pub url: String,
     pub secret: String,
@@ -49,6 +49,29 @@ pub struct Endpoint {
     /// The event types it receives (`*` for all).
     pub events: Vec<String>,
     pub policy: DeliveryPolicy,
+}
+
+/// Everything but the signing secret.
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &shown_url(&self.url))
+            .field("events", &self.events)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL without the user and password it may carry.
+pub fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Err(_) => "[unparsable URL]".to_string(),
+    }
 }
 
 impl Endpoint {
@@ -64,6 +87,7 @@ impl Endpoint {
 pub struct Delivery {
     pub event_id: String,
     pub event_type: String,
+    /// The endpoint's URL, without any user and password it carried.
     pub url: String,
     /// The endpoint's HTTP status, or `None` when it could not be reached in time.
     pub status: Option<u16>,

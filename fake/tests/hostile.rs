@@ -28,11 +28,22 @@ impl Drop for Server {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stripe-identity-fake"))
-            .args(["--port", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
+        Server::spawn(Command::new(env!("CARGO_BIN_EXE_stripe-identity-fake")))
+    }
+
+    /// With at most `files` open files (`ulimit -n`): the connection bound follows it.
+    fn start_with_files(files: u32) -> Server {
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            &format!("ulimit -n {files} && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_stripe-identity-fake"),
+        ]);
+        Server::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command.args(["--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
         stdout.read_line(&mut first).unwrap();
@@ -125,13 +136,16 @@ async fn fault_counts_clock_moves_and_delays_are_bounded() {
 #[tokio::test]
 async fn a_webhook_endpoint_at_the_fake_itself_makes_no_loop() {
     let mut server = Server::start();
-    let (_, created) = post(&server.url, SESSIONS, "type=document").await;
-    let id = created["id"].as_str().unwrap();
-    let own = format!("{}/_fake/verification_sessions/{id}/fail?code=document_expired", server.url);
+    let (_, looped) = post(&server.url, SESSIONS, "type=document").await;
+    let id = looped["id"].as_str().unwrap();
+    // The key in the URL: the delivery is authenticated (reqwest sends it as Basic auth), so
+    // only the fake's refusal of its own deliveries stops each one from failing the session
+    // again, whose events would be delivered in turn.
+    let own = format!("http://{KEY}:@{}/_fake/verification_sessions/{id}/fail?code=document_expired", server.addr());
     let query = format!("/_fake/webhook_endpoints?url={}&secret=whsec_loop", percent(&own));
     let (status, registered) = post(&server.url, &query, "").await;
     assert_eq!(status, 200, "{registered}");
-    post(&server.url, &format!("/_fake/verification_sessions/{id}/verify"), "").await;
+    let (_, trigger) = post(&server.url, SESSIONS, "type=document").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let events = reqwest::Client::new()
         .get(format!("{}/_fake/events", server.url))
@@ -143,15 +157,17 @@ async fn a_webhook_endpoint_at_the_fake_itself_makes_no_loop() {
         .await
         .unwrap();
     let events: Value = serde_json::from_slice(&events).unwrap();
-    let types: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    let about: Vec<(&str, &str)> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap(), e["data"]["object"]["id"].as_str().unwrap()))
+        .collect();
+    let (trigger, looped) = (trigger["id"].as_str().unwrap(), looped["id"].as_str().unwrap());
     assert_eq!(
-        types,
-        [
-            "identity.verification_session.verified",
-            "identity.verification_session.processing",
-            "identity.verification_session.created"
-        ],
-        "the deliveries to the fake itself did nothing"
+        about,
+        [("identity.verification_session.created", trigger), ("identity.verification_session.created", looped)],
+        "the delivery to the fake itself did nothing"
     );
     server.assert_serving().await;
 }
@@ -232,5 +248,34 @@ async fn what_hyper_cannot_parse_is_answered_in_stripes_shape() {
         assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer:?}");
         assert_eq!(body(&answer)["error"]["code"], "resource_missing", "{path}");
     }
+    server.assert_serving().await;
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_gets_a_408() {
+    let mut server = Server::start();
+    let head = format!(
+        "POST {SESSIONS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\nContent-Length: 100\r\n\r\ntype=doc"
+    );
+    let answer = raw(&server.addr(), head.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert_eq!(body(&answer)["error"]["type"], "invalid_request_error");
+    server.assert_serving().await;
+}
+
+#[tokio::test]
+async fn past_the_descriptor_bound_new_connections_get_a_503_in_stripes_shape() {
+    // 256 files: the fake keeps 192 connections, and the 64 left for everything else.
+    let mut server = Server::start_with_files(256);
+    let mut held = Vec::new();
+    for _ in 0..192 {
+        held.push(TcpStream::connect(server.addr()).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let refused = raw(&server.addr(), b"").await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused:?}");
+    assert_eq!(body(&refused)["error"]["type"], "api_error");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
     server.assert_serving().await;
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 /// then the pipeline, the HTTP side and the public handle.
 const LAYERS: &[&[&str]] = &[
     &["table", "limits", "answer"],
+    &["ring"],
     &["auth", "form", "fault", "idempotency", "sensitive"],
     &["log", "shape", "validate", "webhooks"],
     &["state"],

@@ -422,88 +422,125 @@ async function control(step, which) {
 }
 
 // ---------------------------------------------------------------- webhooks
-const webhook = { server: null, deliveries: [], secret: null };
-async function startReceiver() {
-  webhook.secret = `whsec_${alnum(32)}`;
-  webhook.server = http.createServer((req, res) => {
+// Receivers by name (a step's `receiver`, "default" when unset). Each has its own signing secret:
+// made here for the control route (`via: "fake"`), or taken from the SDK's create answer
+// (`via: "api"`). `fail_first: N` answers 500 to its first N deliveries.
+const receivers = {};
+async function startReceiver(name, failFirst = 0) {
+  if (receivers[name]) throw new Error(`receiver ${name} is already listening`);
+  const r = { server: null, deliveries: [], secret: null, failFirst };
+  r.server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      webhook.deliveries.push({ raw: Buffer.concat(chunks), headers: lowerKeys(req.headers), path: req.url });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"received":true}');
+      const status = r.deliveries.length < r.failFirst ? 500 : 200;
+      r.deliveries.push({ raw: Buffer.concat(chunks), headers: lowerKeys(req.headers), path: req.url, status });
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(status === 200 ? '{"received":true}' : '{"error":"refused by the scenario"}');
     });
   });
-  await new Promise((resolve) => webhook.server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${webhook.server.address().port}/webhook`;
+  await new Promise((resolve) => r.server.listen(0, '127.0.0.1', resolve));
+  receivers[name] = r;
+  return { receiver: r, url: `http://127.0.0.1:${r.server.address().port}/webhook` };
 }
-function stopReceiver() {
-  if (webhook.server) {
-    webhook.server.closeAllConnections?.();
-    webhook.server.close();
-    webhook.server = null;
+function stopReceivers() {
+  for (const r of Object.values(receivers)) {
+    if (!r.server) continue;
+    r.server.closeAllConnections?.();
+    r.server.close();
+    r.server = null;
   }
 }
+const eventOf = (d) => {
+  try {
+    return JSON.parse(d.raw.toString('utf8')) || {};
+  } catch {
+    return {};
+  }
+};
 async function expectWebhooks(step) {
+  const newTag = step.new || null;
+  const name = step.receiver || 'default';
+  const r = receivers[name];
+  if (!r) return fail(step.name, `receiver ${name}`, 'not listening (no webhooks.listen step for it ran)', newTag);
+  if (!r.secret) return fail(step.name, `receiver ${name}`, 'has no signing secret (its endpoint was not created)', newTag);
   const objectId = subst(step.object);
-  const wanted = step.types;
-  const deadline = Date.now() + (step.timeout_s || 10) * 1000;
-  const about = () =>
-    webhook.deliveries.filter((d) => {
-      try {
-        return JSON.parse(d.raw.toString('utf8'))?.data?.object?.id === objectId;
-      } catch {
-        return false;
-      }
-    });
-  while (Date.now() < deadline && !wanted.every((t) => about().some((d) => JSON.parse(d.raw).type === t))) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const wanted = step.types || [];
+  const wantedRefused = step.rejected || [];
+  const timeout = step.timeout_s || 10;
+  const deadline = Date.now() + timeout * 1000;
+  const about = () => r.deliveries.filter((d) => eventOf(d)?.data?.object?.id === objectId);
+  const accepted = () => about().filter((d) => d.status < 300);
+  const refused = () => about().filter((d) => d.status >= 300);
+  const arrived = () =>
+    wanted.every((t) => accepted().some((d) => eventOf(d).type === t)) &&
+    wantedRefused.every((t) => refused().some((d) => eventOf(d).type === t));
+  while (Date.now() < deadline && !arrived()) await new Promise((res) => setTimeout(res, 100));
+  // Anything that should not come has had the time to come.
+  if (step.settle_s) await new Promise((res) => setTimeout(res, step.settle_s * 1000));
   const got = about();
-  const types = got.map((d) => JSON.parse(d.raw).type);
+  const types = accepted().map((d) => eventOf(d).type);
   for (const t of wanted) {
-    if (types.includes(t)) pass();
-    else fail(step.name, `event ${t}`, `not delivered within ${step.timeout_s || 10} s (got [${types.join(', ')}])`);
+    const n = types.filter((x) => x === t).length;
+    if (n === 1) pass();
+    else if (n === 0) fail(step.name, `event ${t}`, `not delivered within ${timeout} s (got [${types.join(', ')}])`, newTag);
+    else fail(step.name, `event ${t}`, `delivered ${n} times, expected once`, newTag);
   }
   const order = types.filter((t) => wanted.includes(t));
   if (deepEqual(order, wanted.filter((t) => order.includes(t)))) pass();
-  else fail(step.name, 'events', `out of order: [${order.join(', ')}]`);
+  else fail(step.name, 'events', `out of order: [${order.join(', ')}]`, newTag);
   const extra = types.filter((t) => !wanted.includes(t));
-  if (extra.length) fail(step.name, 'events', `unexpected event types [${extra.join(', ')}]`);
+  if (extra.length) fail(step.name, 'events', `unexpected event types [${extra.join(', ')}]`, newTag);
   else pass();
+  const refusedTypes = refused().map((d) => eventOf(d).type);
+  for (const t of wantedRefused) {
+    if (refusedTypes.includes(t)) pass();
+    else fail(step.name, `refused event ${t}`, `no delivery of it reached the receiver within ${timeout} s (refused: [${refusedTypes.join(', ')}])`, newTag);
+  }
+  const extraRefused = refusedTypes.filter((t) => !wantedRefused.includes(t));
+  if (extraRefused.length) fail(step.name, 'events', `unexpected refused deliveries [${extraRefused.join(', ')}]`, newTag);
+  else pass();
+  // A delivery after a refused one of the same type is its retry: the same event.
+  for (const t of wantedRefused.filter((x) => wanted.includes(x))) {
+    const ids = new Set(refused().filter((d) => eventOf(d).type === t).map((d) => eventOf(d).id));
+    const retried = accepted().filter((d) => eventOf(d).type === t);
+    if (!ids.size || !retried.length) continue; // reported above
+    if (retried.every((d) => ids.has(eventOf(d).id))) pass();
+    else fail(step.name, `event ${t}`, 'the accepted delivery is another event than the refused one (a retry keeps the event id)', newTag);
+  }
   const stripe = sdk('A');
   for (const d of got) {
     const raw = d.raw.toString('utf8');
-    const label = `event ${JSON.parse(raw).type}`;
+    const label = `event ${eventOf(d).type}${d.status >= 300 ? ' (refused)' : ''}`;
     let event;
     try {
-      event = stripe.webhooks.constructEvent(raw, d.headers['stripe-signature'], webhook.secret);
+      event = stripe.webhooks.constructEvent(raw, d.headers['stripe-signature'], r.secret);
       pass();
     } catch (e) {
-      fail(step.name, label, `signature does not verify with the SDK: ${e.constructor.name}`);
+      fail(step.name, label, `signature does not verify with the SDK: ${e.constructor.name}`, newTag);
       continue;
     }
     const envelope = JSON.parse(raw);
-    checkDoc(step.name, envelope, { $ref: '#/components/schemas/event' }, label);
+    checkDoc(step.name, envelope, { $ref: '#/components/schemas/event' }, label, newTag);
     const obj = envelope?.data?.object;
     const objSchema = obj && spec.components.schemas[obj.object];
-    if (objSchema) checkDoc(step.name, obj, objSchema, `${label} data.object`);
-    else fail(step.name, `${label} data.object.object`, `no schema for ${JSON.stringify(obj && obj.object)}`);
+    if (objSchema) checkDoc(step.name, obj, objSchema, `${label} data.object`, newTag);
+    else fail(step.name, `${label} data.object.object`, `no schema for ${JSON.stringify(obj && obj.object)}`, newTag);
     if (event.id === envelope.id) pass();
-    else fail(step.name, label, 'constructEvent returned another event');
+    else fail(step.name, label, 'constructEvent returned another event', newTag);
     const ct = d.headers['content-type'] || '';
     if (ct.startsWith('application/json')) pass();
-    else fail(step.name, `${label} Content-Type`, `is ${JSON.stringify(ct)}`);
+    else fail(step.name, `${label} Content-Type`, `is ${JSON.stringify(ct)}`, newTag);
   }
   if (got.length) {
     const d = got[0];
     const tampered = d.raw.toString('utf8').replace(objectId, `${objectId}x`);
     try {
-      stripe.webhooks.constructEvent(tampered, d.headers['stripe-signature'], webhook.secret);
-      fail(step.name, 'tampered body', 'verified although the body was changed');
+      stripe.webhooks.constructEvent(tampered, d.headers['stripe-signature'], r.secret);
+      fail(step.name, 'tampered body', 'verified although the body was changed', newTag);
     } catch (e) {
       if (e instanceof Stripe.errors.StripeSignatureVerificationError) pass();
-      else fail(step.name, 'tampered body', `failed with ${e.constructor.name}, not StripeSignatureVerificationError`);
+      else fail(step.name, 'tampered body', `failed with ${e.constructor.name}, not StripeSignatureVerificationError`, newTag);
     }
   }
 }
@@ -541,19 +578,24 @@ function sdkOptions(options) {
   return o;
 }
 
+// `a.b.method` is stripe.a.b.method(...); the scenario's `delete` is stripe-node's `del`.
+const ID_METHODS = ['retrieve', 'update', 'cancel', 'redact', 'delete'];
 async function callSdk(step, params, options) {
-  const [ns, resourceName, method] = step.call.split('.');
+  const parts = step.call.split('.');
+  const method = parts.pop();
   const stripe = sdk(options.key || 'A');
   if (!stripe) throw new Unresolved(`no key ${options.key}`);
-  const resource = stripe[ns][resourceName];
+  const resource = parts.reduce((o, p) => o && o[p], stripe);
+  const sdkMethod = method === 'delete' ? 'del' : method;
+  if (!resource || typeof resource[sdkMethod] !== 'function') throw new Error(`stripe-node has no ${step.call}`);
   const opts = sdkOptions(options);
   if (step.auto_paging) {
     const items = [];
     for await (const item of resource.list(params, opts)) items.push(item);
     return { items };
   }
-  const hasId = ['retrieve', 'update', 'cancel', 'redact'].includes(method);
-  const result = hasId ? await resource[method](subst(step.id), params, opts) : await resource[method](params, opts);
+  const hasId = ID_METHODS.includes(method);
+  const result = hasId ? await resource[sdkMethod](subst(step.id), params, opts) : await resource[sdkMethod](params, opts);
   return { result };
 }
 
@@ -669,12 +711,24 @@ async function runStep(step) {
       throw e;
     }
 
+    // webhooks.listen starts a receiver and registers it: through the control route (`via`
+    // "fake", the default; every event type, a secret made here), or through the SDK (`via`
+    // "api": webhookEndpoints.create with `events` as enabled_events, checked as any SDK step,
+    // the secret taken from the SDK's answer).
+    let listening = null;
     if (step.call === 'webhooks.listen') {
-      const url = await startReceiver();
-      const res = await control({ method: 'POST', path: '/_fake/webhook_endpoints', query: { url, secret: webhook.secret } }, 'A');
-      if (res.status === 200) pass();
-      else fail(stepName, 'register endpoint', `HTTP ${res.status}`);
-      continue;
+      const { receiver, url } = await startReceiver(step.receiver || 'default', step.fail_first || 0);
+      if ((step.via || 'fake') === 'fake') {
+        receiver.secret = `whsec_${alnum(32)}`;
+        const res = await control({ method: 'POST', path: '/_fake/webhook_endpoints', query: { url, secret: receiver.secret } }, options.key || 'A');
+        if (res.status === 200) pass();
+        else fail(stepName, 'register endpoint', `HTTP ${res.status}`, newTag);
+        continue;
+      }
+      if (step.via !== 'api') throw new Error(`${stepName}: via must be "fake" or "api"`);
+      listening = receiver;
+      s.call = 'webhookEndpoints.create';
+      params = { url, enabled_events: step.events || ['*'], ...params };
     }
     if (step.call === 'webhooks.expect') {
       await expectWebhooks(s);
@@ -756,6 +810,14 @@ async function runStep(step) {
       fail(stepName, 'list', `cannot check: ${e.message}`, newTag);
     }
     save(step, doc);
+    if (listening) {
+      // The secret deliveries are signed with, as the SDK's object hands it over.
+      const secret = outcome.result && outcome.result.secret;
+      if (typeof secret === 'string' && secret.startsWith('whsec_')) {
+        listening.secret = secret;
+        pass();
+      } else fail(stepName, '$.secret', `the create answer's secret is not a whsec_ string (${describe(at(outcome.result, 'secret'))})`, newTag);
+    }
   }
 }
 
@@ -780,7 +842,7 @@ try {
   crashed = true;
   fail('(runner)', '-', `crashed: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' / ') : e}`);
 } finally {
-  stopReceiver();
+  stopReceivers();
 }
 if (args.wire) fs.writeFileSync(args.wire, `${wire.join('\n')}\n`);
 if (skipped.length) console.log(`${LANG}: skipped ${skipped.length} steps: ${skipped.join('; ')}`);

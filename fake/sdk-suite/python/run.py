@@ -488,39 +488,50 @@ def control(step, which):
 
 
 # ---------------------------------------------------------------- webhooks
-webhook = {"server": None, "thread": None, "deliveries": [], "secret": None}
+# Receivers by name (a step's `receiver`, "default" when unset). Each has its own signing secret:
+# made here for the control route (`via: "fake"`), or taken from the SDK's create answer
+# (`via: "api"`). `fail_first: N` answers 500 to its first N deliveries.
+receivers = {}
 
 
-class Receiver(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        webhook["deliveries"].append({"raw": raw, "headers": {k.lower(): v for k, v in self.headers.items()}})
-        body = b'{"received":true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def make_handler(r):
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with r["lock"]:
+                status = 500 if len(r["deliveries"]) < r["fail_first"] else 200
+                r["deliveries"].append({"raw": raw, "headers": {k.lower(): v for k, v in self.headers.items()}, "status": status})
+            body = b'{"received":true}' if status == 200 else b'{"error":"refused by the scenario"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def log_message(self, *a):
-        pass
+        def log_message(self, *a):
+            pass
+
+    return Receiver
 
 
-def start_receiver():
-    webhook["secret"] = "whsec_" + alnum(32)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+def start_receiver(name, fail_first=0):
+    if name in receivers:
+        raise RuntimeError("receiver %s is already listening" % name)
+    r = {"server": None, "deliveries": [], "secret": None, "fail_first": fail_first, "lock": threading.Lock()}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(r))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    webhook["server"], webhook["thread"] = server, thread
-    return "http://127.0.0.1:%d/webhook" % server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    r["server"] = server
+    receivers[name] = r
+    return r, "http://127.0.0.1:%d/webhook" % server.server_address[1]
 
 
-def stop_receiver():
-    if webhook["server"]:
-        webhook["server"].shutdown()
-        webhook["server"].server_close()
-        webhook["server"] = None
+def stop_receivers():
+    for r in receivers.values():
+        if r["server"]:
+            r["server"].shutdown()
+            r["server"].server_close()
+            r["server"] = None
 
 
 def event_of(d):
@@ -531,69 +542,121 @@ def event_of(d):
 
 
 def expect_webhooks(step):
+    new_tag = step.get("new")
+    name = step.get("receiver", "default")
+    r = receivers.get(name)
+    if r is None:
+        return fail(step["name"], "receiver " + name, "not listening (no webhooks.listen step for it ran)", new_tag)
+    if not r["secret"]:
+        return fail(step["name"], "receiver " + name, "has no signing secret (its endpoint was not created)", new_tag)
     object_id = subst(step["object"])
-    wanted = step["types"]
+    wanted = step.get("types") or []
+    wanted_refused = step.get("rejected") or []
     timeout = step.get("timeout_s", 10)
     deadline = time.time() + timeout
 
     def about():
-        return [d for d in list(webhook["deliveries"]) if (event_of(d).get("data") or {}).get("object", {}).get("id") == object_id]
+        with r["lock"]:
+            ds = list(r["deliveries"])
+        return [d for d in ds if ((event_of(d).get("data") or {}).get("object") or {}).get("id") == object_id]
 
-    while time.time() < deadline and not all(any(event_of(d).get("type") == t for d in about()) for t in wanted):
+    def accepted():
+        return [d for d in about() if d["status"] < 300]
+
+    def refused():
+        return [d for d in about() if d["status"] >= 300]
+
+    def arrived():
+        return all(any(event_of(d).get("type") == t for d in accepted()) for t in wanted) and all(
+            any(event_of(d).get("type") == t for d in refused()) for t in wanted_refused
+        )
+
+    while time.time() < deadline and not arrived():
         time.sleep(0.1)
+    if step.get("settle_s"):
+        time.sleep(step["settle_s"])  # anything that should not come has had the time to come
     got = about()
-    types = [event_of(d).get("type") for d in got]
+    types = [event_of(d).get("type") for d in accepted()]
     for t in wanted:
-        if t in types:
+        n = types.count(t)
+        if n == 1:
             ok()
+        elif n == 0:
+            fail(step["name"], "event " + t, "not delivered within %s s (got [%s])" % (timeout, ", ".join(types)), new_tag)
         else:
-            fail(step["name"], "event " + t, "not delivered within %s s (got [%s])" % (timeout, ", ".join(types)))
+            fail(step["name"], "event " + t, "delivered %d times, expected once" % n, new_tag)
     order = [t for t in types if t in wanted]
     if order == [t for t in wanted if t in order]:
         ok()
     else:
-        fail(step["name"], "events", "out of order: [%s]" % ", ".join(order))
+        fail(step["name"], "events", "out of order: [%s]" % ", ".join(order), new_tag)
     extra = [t for t in types if t not in wanted]
     if extra:
-        fail(step["name"], "events", "unexpected event types [%s]" % ", ".join(extra))
+        fail(step["name"], "events", "unexpected event types [%s]" % ", ".join(extra), new_tag)
     else:
         ok()
+    refused_types = [event_of(d).get("type") for d in refused()]
+    for t in wanted_refused:
+        if t in refused_types:
+            ok()
+        else:
+            fail(
+                step["name"],
+                "refused event " + t,
+                "no delivery of it reached the receiver within %s s (refused: [%s])" % (timeout, ", ".join(refused_types)),
+                new_tag,
+            )
+    extra_refused = [t for t in refused_types if t not in wanted_refused]
+    if extra_refused:
+        fail(step["name"], "events", "unexpected refused deliveries [%s]" % ", ".join(extra_refused), new_tag)
+    else:
+        ok()
+    # A delivery after a refused one of the same type is its retry: the same event.
+    for t in [x for x in wanted_refused if x in wanted]:
+        ids = {event_of(d).get("id") for d in refused() if event_of(d).get("type") == t}
+        retried = [d for d in accepted() if event_of(d).get("type") == t]
+        if not ids or not retried:
+            continue  # reported above
+        if all(event_of(d).get("id") in ids for d in retried):
+            ok()
+        else:
+            fail(step["name"], "event " + t, "the accepted delivery is another event than the refused one (a retry keeps the event id)", new_tag)
     for d in got:
         raw = d["raw"].decode("utf-8")
         envelope = json.loads(raw)
-        label = "event " + str(envelope.get("type"))
+        label = "event " + str(envelope.get("type")) + (" (refused)" if d["status"] >= 300 else "")
         try:
-            event = stripe.Webhook.construct_event(raw, d["headers"].get("stripe-signature"), webhook["secret"])
+            event = stripe.Webhook.construct_event(raw, d["headers"].get("stripe-signature"), r["secret"])
             ok()
         except Exception as e:
-            fail(step["name"], label, "signature does not verify with the SDK: %s" % type(e).__name__)
+            fail(step["name"], label, "signature does not verify with the SDK: %s" % type(e).__name__, new_tag)
             continue
-        check_doc(step["name"], envelope, {"$ref": "#/components/schemas/event"}, label)
+        check_doc(step["name"], envelope, {"$ref": "#/components/schemas/event"}, label, new_tag)
         obj = (envelope.get("data") or {}).get("object")
         schema = spec["components"]["schemas"].get(obj.get("object")) if isinstance(obj, dict) else None
         if schema:
-            check_doc(step["name"], obj, schema, label + " data.object")
+            check_doc(step["name"], obj, schema, label + " data.object", new_tag)
         else:
-            fail(step["name"], label + " data.object.object", "no schema for %s" % json.dumps(obj and obj.get("object")))
+            fail(step["name"], label + " data.object.object", "no schema for %s" % json.dumps(obj and obj.get("object")), new_tag)
         if event.id == envelope.get("id"):
             ok()
         else:
-            fail(step["name"], label, "construct_event returned another event")
+            fail(step["name"], label, "construct_event returned another event", new_tag)
         ct = d["headers"].get("content-type", "")
         if ct.startswith("application/json"):
             ok()
         else:
-            fail(step["name"], label + " Content-Type", "is %s" % json.dumps(ct))
+            fail(step["name"], label + " Content-Type", "is %s" % json.dumps(ct), new_tag)
     if got:
         d = got[0]
         tampered = d["raw"].decode("utf-8").replace(object_id, object_id + "x", 1)
         try:
-            stripe.Webhook.construct_event(tampered, d["headers"].get("stripe-signature"), webhook["secret"])
-            fail(step["name"], "tampered body", "verified although the body was changed")
+            stripe.Webhook.construct_event(tampered, d["headers"].get("stripe-signature"), r["secret"])
+            fail(step["name"], "tampered body", "verified although the body was changed", new_tag)
         except stripe.SignatureVerificationError:
             ok()
         except Exception as e:
-            fail(step["name"], "tampered body", "failed with %s, not SignatureVerificationError" % type(e).__name__)
+            fail(step["name"], "tampered body", "failed with %s, not SignatureVerificationError" % type(e).__name__, new_tag)
 
 
 # ---------------------------------------------------------------- wire log (names, never values)
@@ -644,17 +707,23 @@ def request_options(options):
     return o
 
 
+ID_METHODS = ("retrieve", "update", "cancel", "redact", "delete")
+
+
 def call_sdk(step, params, options):
-    ns, resource_name, method = step["call"].split(".")
+    """`a.bC.method` is client.v1.a.b_c.method(...), StripeClient's service for the resource."""
+    *parts, method = step["call"].split(".")
     client = sdk(options.get("key", "A"))
     if client is None:
         raise Unresolved("no key %s" % options.get("key"))
-    resource = getattr(getattr(client.v1, ns), snake(resource_name))
+    resource = client.v1
+    for part in parts:
+        resource = getattr(resource, snake(part))
     opts = request_options(options)
     if step.get("auto_paging"):
         page = resource.list(params, opts)
         return {"items": [item for item in page.auto_paging_iter()]}
-    if method in ("retrieve", "update", "cancel", "redact"):
+    if method in ID_METHODS:
         return {"result": getattr(resource, method)(subst(step["id"]), params, opts)}
     return {"result": getattr(resource, method)(params, opts)}
 
@@ -812,14 +881,30 @@ def run_step(step):
             skipped.append("%s (%s)" % (name, e))
             return
 
+        # webhooks.listen starts a receiver and registers it: through the control route (`via`
+        # "fake", the default; every event type, a secret made here), or through the SDK (`via`
+        # "api": webhookEndpoints.create with `events` as enabled_events, checked as any SDK step,
+        # the secret taken from the SDK's answer).
+        listening = None
         if step["call"] == "webhooks.listen":
-            url = start_receiver()
-            status, _ = control({"method": "POST", "path": "/_fake/webhook_endpoints", "query": {"url": url, "secret": webhook["secret"]}}, "A")
-            if status == 200:
-                ok()
-            else:
-                fail(name, "register endpoint", "HTTP %s" % status)
-            continue
+            receiver, url = start_receiver(step.get("receiver", "default"), step.get("fail_first", 0))
+            via = step.get("via", "fake")
+            if via == "fake":
+                receiver["secret"] = "whsec_" + alnum(32)
+                status, _ = control(
+                    {"method": "POST", "path": "/_fake/webhook_endpoints", "query": {"url": url, "secret": receiver["secret"]}},
+                    options.get("key", "A"),
+                )
+                if status == 200:
+                    ok()
+                else:
+                    fail(name, "register endpoint", "HTTP %s" % status, new_tag)
+                continue
+            if via != "api":
+                raise RuntimeError('%s: via must be "fake" or "api"' % name)
+            listening = receiver
+            s["call"] = "webhookEndpoints.create"
+            params = dict({"url": url, "enabled_events": step.get("events") or ["*"]}, **params)
         if step["call"] == "webhooks.expect":
             expect_webhooks(s)
             continue
@@ -907,6 +992,14 @@ def run_step(step):
         except Unresolved as e:
             fail(name, "list", "cannot check: %s" % e, new_tag)
         save(step, doc)
+        if listening is not None:
+            # The secret deliveries are signed with, as the SDK's object hands it over.
+            secret = getattr(result, "secret", None)
+            if isinstance(secret, str) and secret.startswith("whsec_"):
+                listening["secret"] = secret
+                ok()
+            else:
+                fail(name, "$.secret", "the create answer's secret is not a whsec_ string (%s)" % describe(MISSING if secret is None else secret), new_tag)
 
 
 def main():
@@ -919,7 +1012,7 @@ def main():
         crashed = True
         fail("(runner)", "-", "crashed: %s: %s" % (type(e).__name__, str(e)[:200]))
     finally:
-        stop_receiver()
+        stop_receivers()
     if args.wire:
         with open(args.wire, "w") as f:
             f.write("\n".join(wire) + "\n")
