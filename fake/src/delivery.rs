@@ -12,9 +12,19 @@ use crate::webhooks::{self, Delivery};
 pub async fn run(shared: Arc<Shared>) {
     let http = webhooks::client();
     loop {
-        let due = shared.lock().take_due();
+        let (due, dropped, idle) = {
+            let mut state = shared.lock();
+            let due = state.take_due();
+            let idle = if due.is_empty() { shared.take_waiters() } else { Vec::new() };
+            (due, state.take_dropped(), idle)
+        };
+        for delivery in dropped {
+            shared.deliveries.push(delivery);
+        }
         if due.is_empty() {
-            shared.idle();
+            for done in idle {
+                let _ = done.send(());
+            }
             shared.bell.notified().await;
             continue;
         }
@@ -35,7 +45,10 @@ pub async fn run(shared: Arc<Shared>) {
                 });
             }
             let succeeded = sent.iter().any(Delivery::succeeded);
-            let settled = shared.lock().settle(attempt, succeeded);
+            // The log entry and the count change together; nothing is kept of an attempt a
+            // reset overtook.
+            let state = &mut shared.lock();
+            let Some(settled) = state.settle(attempt, succeeded) else { continue };
             for mut delivery in sent {
                 delivery.at = settled.at;
                 delivery.gave_up = settled.gave_up;

@@ -1,7 +1,8 @@
 //! Stripe's webhook endpoints, as the official SDKs' `webhookEndpoints` call them: create (its
 //! answer, and only it, carries the signing `secret`), retrieve, update (`disabled` stops
 //! deliveries), list and delete. An endpoint belongs to the account that created it and
-//! receives the event types it subscribed to (`enabled_events`, `*` for all).
+//! receives the event types it subscribed to (`enabled_events`, `*` for all): its own account's
+//! events, or with `connect=true` its connected accounts' (as Stripe's Connect endpoints).
 
 use serde_json::{json, Map, Value};
 
@@ -39,16 +40,18 @@ fn endpoint(books: &Books, id: &str) -> Result<Value, StripeError> {
 /// `POST /v1/webhook_endpoints`.
 pub fn create(books: &mut Books, params: Map<String, Value>) -> Result<Value, StripeError> {
     check_url(params.get("url").and_then(Value::as_str).unwrap_or_default())?;
-    if books.ids(ENDPOINT).len() >= ENDPOINTS_PER_ACCOUNT {
+    if books.endpoint_count() >= ENDPOINTS_PER_ACCOUNT {
         return Err(StripeError::invalid(
             None,
             format!("You have reached the maximum of {ENDPOINTS_PER_ACCOUNT} test webhook endpoints."),
         ));
     }
     let id = books.id("we");
-    let secret = format!("whsec_{}", books.id("test"));
+    let secret = format!("whsec_{}", books.token());
+    let connect = params.get("connect") == Some(&Value::Bool(true));
     let mut fields = Map::new();
     lifecycle::merge(&mut fields, params)?;
+    // Not a field of the object: kept beside it.
     fields.remove("connect");
     fields.extend([
         ("id".into(), json!(id)),
@@ -59,7 +62,11 @@ pub fn create(books: &mut Books, params: Map<String, Value>) -> Result<Value, St
         ("secret".into(), json!(secret)),
     ]);
     fields.entry("metadata").or_insert_with(|| json!({}));
-    books.insert(ENDPOINT, endpoint_shape(), Value::Object(fields))
+    let endpoint = books.insert(ENDPOINT, endpoint_shape(), Value::Object(fields))?;
+    if connect {
+        books.mark_connect(&id);
+    }
+    Ok(endpoint)
 }
 
 /// `GET /v1/webhook_endpoints/{webhook_endpoint}`.

@@ -39,7 +39,7 @@ pub fn report(books: &Books, id: &str) -> Result<Value, StripeError> {
 /// A fresh single-use `client_secret` and `url` for the session.
 fn fresh_secret(books: &mut Books, session: &mut Value, base_url: &str) {
     let id = session["id"].as_str().unwrap_or_default().to_string();
-    let secret = format!("{id}_secret_{}", books.id("test"));
+    let secret = format!("{id}_secret_{}", books.token());
     session["url"] = json!(format!("{base_url}/start/{}", secret.replace("_secret_", "_")));
     session["client_secret"] = json!(secret);
 }

@@ -64,3 +64,4 @@ pub const MAX_DELIVERIES_LOGGED: usize = 10_000;
 /// Webhook deliveries (first attempts and retries) waiting for their time; past it a new one is
 /// not queued (the event stays listed, its `pending_webhooks` unchanged).
 pub const MAX_PENDING_DELIVERIES: usize = 10_000;
+pub const PENDING_PER_ACCOUNT: usize = 1_000;

@@ -43,15 +43,19 @@ impl Shared {
     /// clock).
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();
-        self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner()).push(done);
+        {
+            // Under the state lock, as the delivery task's "nothing due" check: an event
+            // recorded before this flush is seen by that check, or the check comes after.
+            let _state = self.lock();
+            self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner()).push(done);
+        }
         self.wake();
         let _ = wait.await;
     }
 
-    /// The delivery task found nothing due: every flush waiting so far is answered.
-    pub fn idle(&self) {
-        for done in std::mem::take(&mut *self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner())) {
-            let _ = done.send(());
-        }
+    /// The flushes waiting so far; the delivery task answers them once it found nothing due
+    /// (taking them under the state lock, in the same hold as that check).
+    pub fn take_waiters(&self) -> Vec<oneshot::Sender<()>> {
+        std::mem::take(&mut *self.idle_waiters.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

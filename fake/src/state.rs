@@ -6,7 +6,8 @@
 //! Requests act on one account through [`Books`]; the control API (the Rust handle and the
 //! `/_fake/` routes) names a [`Scope`]: one account, or all of them.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
@@ -18,13 +19,13 @@ use crate::idempotency::Saved;
 use crate::limits::{
     CLOCK_RANGE, ENDPOINTS_PER_ACCOUNT, EVENTS_PER_ACCOUNT, IDEMPOTENCY_SECONDS, MAX_CONTROLLED_ACCOUNTS,
     MAX_ENDPOINTS, MAX_EVENTS, MAX_OBJECTS, MAX_PENDING_DELIVERIES, MAX_REQUESTS_LOGGED, MAX_SAVED_ANSWERS,
-    OBJECTS_PER_ACCOUNT, REQUESTS_LOGGED_PER_ACCOUNT, SAVED_ANSWERS_PER_ACCOUNT,
+    OBJECTS_PER_ACCOUNT, PENDING_PER_ACCOUNT, REQUESTS_LOGGED_PER_ACCOUNT, SAVED_ANSWERS_PER_ACCOUNT,
 };
 use crate::log::Recorded;
 use crate::ring::Ring;
 use crate::shape;
 use crate::table::{self, Shape, ENDPOINT_OBJECT};
-use crate::webhooks::{DeliveryPolicy, Endpoint, RETRY_AFTER};
+use crate::webhooks::{Delivery, DeliveryPolicy, Endpoint, RETRY_AFTER};
 
 /// What a control call reaches: one account (a `/_fake/` route, with the caller's key), or
 /// every account (the Rust handle, which owns the whole fake).
@@ -68,6 +69,11 @@ pub struct Attempt {
     due: i64,
     /// Creation order, to keep events of one moment in order.
     seq: u64,
+    /// When it was taken to be sent, on the account's clock: the time it is logged with and
+    /// the retry is counted from, whatever the clock does while the POST is under way.
+    taken_at: i64,
+    /// The state's generation when it was taken: a reset meanwhile makes it stale.
+    generation: u64,
 }
 
 /// What became of an attempt.
@@ -102,6 +108,15 @@ pub struct State {
     /// Deliveries not yet made, at most [`MAX_PENDING_DELIVERIES`].
     pending: VecDeque<Attempt>,
     next_seq: u64,
+    /// First attempts the queue had no room for, to be logged as given up.
+    dropped: Vec<Delivery>,
+    /// Counts resets: an attempt taken before one is not settled after it.
+    generation: u64,
+    /// The `webhook_endpoint` objects created with `connect=true`.
+    connect_endpoints: HashSet<String>,
+    /// Keys for the secrets the fake makes (fresh per process): unguessable from ids.
+    random: std::collections::hash_map::RandomState,
+    next_token: u64,
 }
 
 impl State {
@@ -124,6 +139,11 @@ impl State {
             requests: Ring::new(MAX_REQUESTS_LOGGED, REQUESTS_LOGGED_PER_ACCOUNT),
             pending: VecDeque::new(),
             next_seq: 0,
+            dropped: Vec::new(),
+            generation: 0,
+            connect_endpoints: HashSet::new(),
+            random: std::collections::hash_map::RandomState::new(),
+            next_token: 0,
         }
     }
 
@@ -132,6 +152,13 @@ impl State {
         let n = self.next_id.entry(prefix).or_default();
         *n += 1;
         format!("{prefix}_fake{n:020}")
+    }
+
+    /// 32 hex digits no other account can work out (for `client_secret`s and signing secrets).
+    pub fn token(&mut self) -> String {
+        self.next_token += 1;
+        let (a, b) = (self.random.hash_one(self.next_token), self.random.hash_one(!self.next_token));
+        format!("{a:016x}{b:016x}")
     }
 
     /// The clock of `account`, in seconds since the epoch: it moves only when told.
@@ -194,7 +221,8 @@ impl State {
             Scope::All => None,
             Scope::One(account) => Some(account.clone()),
         };
-        let same = self.endpoints.iter().filter(|e| e.account == account).count();
+        let objects = account.as_ref().and_then(|a| self.order.get(&(a.clone(), ENDPOINT_OBJECT))).map_or(0, Vec::len);
+        let same = self.endpoints.iter().filter(|e| e.account == account).count() + objects;
         if same >= ENDPOINTS_PER_ACCOUNT {
             return Err(StripeError::invalid(
                 None,
@@ -207,7 +235,15 @@ impl State {
                 format!("The fake holds {MAX_ENDPOINTS} registered endpoints, its limit: POST /_fake/reset (or FakeStripe::reset) starts clean."),
             ));
         }
-        self.endpoints.push(Endpoint { url, secret, account, events: vec!["*".into()], policy });
+        self.endpoints.push(Endpoint {
+            id: None,
+            url,
+            secret,
+            account,
+            connect: false,
+            events: vec!["*".into()],
+            policy,
+        });
         Ok(same + 1)
     }
 
@@ -310,6 +346,25 @@ impl State {
             }
         }
         self.pending = waiting;
+        // An object endpoint is looked up again: deleted, disabled or no longer subscribed, its
+        // retries stop (as at Stripe); moved, they follow it.
+        due.retain_mut(|attempt| {
+            let Some(id) = attempt.endpoint.id.clone() else { return true };
+            let Some(stored) = self.objects.get(&id) else { return false };
+            let current = &stored.value;
+            let subscribed = current["enabled_events"].as_array().is_some_and(|events| {
+                events.iter().any(|e| e == "*" || e.as_str() == Some(attempt.event_type.as_str()))
+            });
+            if current["status"] != "enabled" || !subscribed {
+                return false;
+            }
+            attempt.endpoint.url = current["url"].as_str().unwrap_or_default().to_string();
+            true
+        });
+        for attempt in due.iter_mut() {
+            attempt.taken_at = self.now(&attempt.account);
+            attempt.generation = self.generation;
+        }
         due.sort_by_key(|a| (a.due, a.seq));
         let reordered: Vec<usize> = (0..due.len()).filter(|&i| due[i].endpoint.policy.reorder).collect();
         let mut by_endpoint: HashMap<(String, Option<Account>), Vec<usize>> = HashMap::new();
@@ -332,8 +387,16 @@ impl State {
 
     /// Records what became of an attempt: a 2xx counts the event's `pending_webhooks` down; a
     /// failure schedules the next retry ([`RETRY_AFTER`]) or gives up after the last.
-    pub fn settle(&mut self, attempt: Attempt, succeeded: bool) -> Settled {
-        let at = self.now(&attempt.account);
+    /// `None` when a reset came while it was under way: it belongs to a state that is gone.
+    pub fn settle(&mut self, attempt: Attempt, succeeded: bool) -> Option<Settled> {
+        if attempt.generation != self.generation {
+            return None;
+        }
+        let at = attempt.taken_at;
+        Some(self.settle_at(attempt, succeeded, at))
+    }
+
+    fn settle_at(&mut self, attempt: Attempt, succeeded: bool, at: i64) -> Settled {
         if succeeded {
             if let Some((_, event)) = self.events.iter_mut().find(|(_, e)| e["id"] == attempt.event_id.as_str()) {
                 let left = event["pending_webhooks"].as_i64().unwrap_or(1).saturating_sub(1).max(0);
@@ -347,9 +410,10 @@ impl State {
         Settled { at, gave_up }
     }
 
-    /// Queues a delivery; `false` when the queue is full.
+    /// Queues a delivery; `false` when the queue, or the account's share of it, is full.
     fn queue(&mut self, mut attempt: Attempt) -> bool {
-        if self.pending.len() >= MAX_PENDING_DELIVERIES {
+        let own = self.pending.iter().filter(|a| a.account == attempt.account).count();
+        if self.pending.len() >= MAX_PENDING_DELIVERIES || own >= PENDING_PER_ACCOUNT {
             return false;
         }
         attempt.seq = self.next_seq;
@@ -358,12 +422,24 @@ impl State {
         true
     }
 
+    /// First attempts that found the queue full, for the delivery log.
+    pub fn take_dropped(&mut self) -> Vec<Delivery> {
+        std::mem::take(&mut self.dropped)
+    }
+
+    /// Marks a `webhook_endpoint` object as a Connect endpoint.
+    pub fn mark_connect(&mut self, id: &str) {
+        self.connect_endpoints.insert(id.to_string());
+    }
+
     /// Starts `scope` clean: its objects, events, saved answers, endpoints, faults, request log
     /// and clock go; ids keep counting, so an old id never names a new object.
     pub fn reset(&mut self, scope: &Scope) {
+        self.generation += 1;
         match scope {
             Scope::All => {
-                *self = State { next_id: std::mem::take(&mut self.next_id), ..State::new() };
+                let (next_id, generation) = (std::mem::take(&mut self.next_id), self.generation);
+                *self = State { next_id, generation, ..State::new() };
             }
             Scope::One(account) => {
                 // A platform's reset takes its connected accounts with it.
@@ -410,6 +486,24 @@ pub struct Books<'a> {
 impl Books<'_> {
     pub fn now(&self) -> i64 {
         self.state.now(&self.account)
+    }
+
+    /// A secret no other account can work out.
+    pub fn token(&mut self) -> String {
+        self.state.token()
+    }
+
+    /// Endpoints of this account, of either kind (Stripe's limit counts them together).
+    pub fn endpoint_count(&self) -> usize {
+        let registered = self.state.endpoints.iter().filter(|e| e.account.as_ref() == Some(&self.account)).count();
+        registered + self.ids(ENDPOINT_OBJECT).len()
+    }
+
+    /// Marks this account's `webhook_endpoint` `id` as a Connect endpoint.
+    pub fn mark_connect(&mut self, id: &str) {
+        if self.get(id).is_some() {
+            self.state.mark_connect(id);
+        }
     }
 
     pub fn id(&mut self, prefix: &'static str) -> String {
@@ -514,9 +608,24 @@ impl Books<'_> {
                 number: 1,
                 due: now,
                 seq: 0,
+                taken_at: now,
+                generation: 0,
             };
-            // A full queue drops the delivery: the event stays listed with its pending count.
-            self.state.queue(attempt);
+            // A full queue drops the delivery, logged as given up; the event keeps its count.
+            let url = crate::webhooks::shown_url(&attempt.endpoint.url);
+            if !self.state.queue(attempt) && self.state.dropped.len() < MAX_PENDING_DELIVERIES {
+                let event_type = type_.to_string();
+                let gave_up = Delivery {
+                    event_id: id.clone(),
+                    event_type,
+                    url,
+                    status: None,
+                    attempt: 1,
+                    at: now,
+                    gave_up: true,
+                };
+                self.state.dropped.push(gave_up);
+            }
         }
     }
 
@@ -527,7 +636,10 @@ impl Books<'_> {
         let objects = self.ids(ENDPOINT_OBJECT).iter().filter_map(|id| self.get(id)).filter_map(|object| {
             let events: Vec<String> =
                 object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
+            let id = object["id"].as_str()?.to_string();
             let endpoint = Endpoint {
+                connect: self.state.connect_endpoints.contains(&id),
+                id: Some(id),
                 url: object["url"].as_str()?.to_string(),
                 secret: object["secret"].as_str()?.to_string(),
                 account: Some(self.account.clone()),
@@ -536,7 +648,31 @@ impl Books<'_> {
             };
             (object["status"] == "enabled" && endpoint.receives(&self.account, type_)).then_some(endpoint)
         });
-        registered.chain(objects).collect()
+        // A connected account's events also go to its platform's Connect endpoints.
+        let platform = self.account.platform();
+        let connect = self
+            .account
+            .connected()
+            .and_then(|_| self.state.order.get(&(platform.clone(), ENDPOINT_OBJECT)))
+            .into_iter()
+            .flatten()
+            .filter(|id| self.state.connect_endpoints.contains(*id))
+            .filter_map(|id| {
+                let object = &self.state.objects.get(id)?.value;
+                let events =
+                    object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
+                let endpoint = Endpoint {
+                    id: Some(id.clone()),
+                    url: object["url"].as_str()?.to_string(),
+                    secret: object["secret"].as_str()?.to_string(),
+                    account: Some(platform.clone()),
+                    connect: true,
+                    events,
+                    policy: DeliveryPolicy::default(),
+                };
+                (object["status"] == "enabled" && endpoint.receives(&self.account, type_)).then_some(endpoint)
+            });
+        registered.chain(objects).chain(connect).collect()
     }
 
     /// What else holds an object's personal data: its events, the saved answers about it, and

@@ -42,10 +42,14 @@ impl DeliveryPolicy {
 /// the Rust handle, every account), or a `webhook_endpoint` object created through Stripe's API.
 #[derive(Clone)]
 pub struct Endpoint {
+    /// The `we_…` id of a `webhook_endpoint` object; `None` for one the control API registered.
+    pub id: Option<String>,
     pub url: String,
     pub secret: String,
     /// `None`: every account's events.
     pub account: Option<Account>,
+    /// A Connect endpoint (`connect=true`): its account's connected accounts' events, not its own.
+    pub connect: bool,
     /// The event types it receives (`*` for all).
     pub events: Vec<String>,
     pub policy: DeliveryPolicy,
@@ -77,7 +81,12 @@ pub fn shown_url(url: &str) -> String {
 impl Endpoint {
     /// Whether an event of `type_` of `account` goes to this endpoint.
     pub fn receives(&self, account: &Account, type_: &str) -> bool {
-        self.account.as_ref().is_none_or(|own| own == account) && self.events.iter().any(|e| e == "*" || e == type_)
+        let whose = match (&self.account, self.connect) {
+            (None, _) => true,
+            (Some(own), false) => own == account,
+            (Some(own), true) => account.connected().is_some() && account.platform() == *own,
+        };
+        whose && self.events.iter().any(|e| e == "*" || e == type_)
     }
 }
 
@@ -133,6 +142,7 @@ impl Deliveries {
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(2))
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()

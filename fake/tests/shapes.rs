@@ -48,6 +48,8 @@ async fn client_secret_and_url_are_single_use() {
     let id = session["id"].as_str().unwrap();
     let (secret, url) = (session["client_secret"].clone(), session["url"].clone());
     assert!(secret.is_string() && url.is_string());
+    let random = secret.as_str().unwrap().rsplit('_').next().unwrap();
+    assert!(random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit()), "not guessable from ids: {random}");
     let processing = fake.process(id).unwrap();
     assert_eq!((processing.client_secret.is_none(), processing.url.is_none()), (true, true), "spent once submitted");
     fake.fail(id, "document_expired").unwrap();

@@ -234,3 +234,107 @@ async fn webhook_endpoints_through_stripes_api_belong_to_their_account_and_filte
     assert_eq!((deleted["deleted"].clone(), deleted["id"].clone()), (Value::Bool(true), Value::String(id.clone())));
     assert_eq!(raw(&fake, "GET", &format!("/v1/webhook_endpoints/{id}"), "").await.status, 404);
 }
+
+#[tokio::test]
+async fn pending_webhooks_counts_down_endpoint_by_endpoint() {
+    let fake = FakeStripe::start().await.unwrap();
+    let (fine, flaky) = (endpoint(SECRET, Vec::new()).await, endpoint(SECRET, vec![500]).await);
+    fake.webhook_endpoint(&fine.url, SECRET);
+    fake.webhook_endpoint(&flaky.url, SECRET);
+    raw(&fake, "POST", SESSIONS, "type=document").await;
+    assert_eq!(fake.events_json()[0]["pending_webhooks"], 2, "two endpoints to hear from");
+    fake.flush_webhooks().await;
+    assert_eq!(fake.events_json()[0]["pending_webhooks"], 1, "one answered 2xx, one 500");
+    fake.advance_clock(3600).unwrap();
+    fake.flush_webhooks().await;
+    assert_eq!(fake.events_json()[0]["pending_webhooks"], 0);
+}
+
+#[tokio::test]
+async fn retries_of_several_events_arrive_in_the_order_they_fall_due() {
+    let fake = FakeStripe::start().await.unwrap();
+    let flaky = endpoint(SECRET, vec![500, 500]).await;
+    fake.webhook_endpoint(&flaky.url, SECRET);
+    let first = raw(&fake, "POST", SESSIONS, "type=document").await.json;
+    fake.flush_webhooks().await;
+    fake.advance_clock(1800).unwrap();
+    let second = raw(&fake, "POST", SESSIONS, "type=document").await.json;
+    fake.flush_webhooks().await;
+    fake.advance_clock(1800).unwrap(); // the first event's retry is due, not yet the second's
+    fake.flush_webhooks().await;
+    fake.advance_clock(1800).unwrap();
+    fake.flush_webhooks().await;
+    let arrived: Vec<Value> = flaky.arrived.lock().unwrap().iter().map(|e| e["data"]["object"]["id"].clone()).collect();
+    assert_eq!(arrived, [first["id"].clone(), second["id"].clone(), first["id"].clone(), second["id"].clone()]);
+}
+
+#[tokio::test]
+async fn retries_stop_once_the_endpoint_is_deleted_or_disabled() {
+    let fake = FakeStripe::start().await.unwrap();
+    let down = endpoint(SECRET, vec![500; 10]).await;
+    for stop in ["DELETE", "disable"] {
+        let created =
+            raw(&fake, "POST", "/v1/webhook_endpoints", &format!("url={}&enabled_events[]=*", down.url)).await;
+        let id = created.json["id"].as_str().unwrap().to_string();
+        let session = raw(&fake, "POST", SESSIONS, "type=document").await.json;
+        fake.flush_webhooks().await;
+        let before = fake.deliveries().len();
+        match stop {
+            "DELETE" => raw(&fake, "DELETE", &format!("/v1/webhook_endpoints/{id}"), "").await,
+            _ => raw(&fake, "POST", &format!("/v1/webhook_endpoints/{id}"), "disabled=true").await,
+        };
+        fake.advance_clock(3600).unwrap();
+        fake.flush_webhooks().await;
+        assert_eq!(fake.deliveries().len(), before, "{stop}: no retry of {}", session["id"]);
+    }
+}
+
+#[tokio::test]
+async fn the_control_route_takes_the_delivery_policy() {
+    let fake = FakeStripe::start().await.unwrap();
+    let target = endpoint(SECRET, Vec::new()).await;
+    let query = format!("/_fake/webhook_endpoints?url={}&secret={SECRET}&duplicate=true", target.url);
+    assert_eq!(raw(&fake, "POST", &query, "").await.status, 200);
+    raw(&fake, "POST", SESSIONS, "type=document").await;
+    fake.flush_webhooks().await;
+    let arrived = target.arrived.lock().unwrap();
+    assert_eq!(arrived.len(), 2, "delivered twice, each verified by the receiver");
+    assert_eq!(arrived[0]["id"], arrived[1]["id"]);
+}
+
+#[tokio::test]
+async fn another_account_cannot_change_or_delete_an_endpoint() {
+    let fake = FakeStripe::start().await.unwrap();
+    let created = raw(&fake, "POST", "/v1/webhook_endpoints", "url=https://example.com/hook&enabled_events[]=*").await;
+    let path = format!("/v1/webhook_endpoints/{}", created.json["id"].as_str().unwrap());
+    let other = [("Authorization", "Bearer sk_test_other")];
+    assert_eq!(raw_with(&fake, "POST", &path, "disabled=true", &other).await.status, 404);
+    assert_eq!(raw_with(&fake, "DELETE", &path, "", &other).await.status, 404);
+    assert_eq!(raw(&fake, "GET", &path, "").await.json["status"], "enabled", "untouched");
+    // Seventeen endpoints of one account are one too many, whichever way they were registered.
+    for n in 1..16 {
+        let query = format!("/_fake/webhook_endpoints?url=https://example.com/{n}&secret=whsec_x");
+        assert_eq!(raw(&fake, "POST", &query, "").await.status, 200, "{n}");
+    }
+    let over = raw(&fake, "POST", "/v1/webhook_endpoints", "url=https://example.com/17&enabled_events[]=*").await;
+    assert_eq!(over.status, 400, "{}", over.json);
+}
+
+#[tokio::test]
+async fn a_connect_endpoint_receives_its_connected_accounts_events() {
+    let fake = FakeStripe::start().await.unwrap();
+    let body = "url=http://127.0.0.1:9/placeholder&enabled_events[]=*&connect=true";
+    let created = raw(&fake, "POST", "/v1/webhook_endpoints", body).await.json;
+    let target =
+        endpoint(Box::leak(created["secret"].as_str().unwrap().to_string().into_boxed_str()), Vec::new()).await;
+    let path = format!("/v1/webhook_endpoints/{}", created["id"].as_str().unwrap());
+    raw(&fake, "POST", &path, &format!("url={}", target.url)).await;
+    raw(&fake, "POST", SESSIONS, "type=document").await; // the platform's own
+    let connected = [("Authorization", "Bearer sk_test_fake"), ("Stripe-Account", "acct_1Connected")];
+    let theirs = raw_with(&fake, "POST", SESSIONS, "type=document", &connected).await.json;
+    fake.flush_webhooks().await;
+    let arrived = target.arrived.lock().unwrap();
+    assert_eq!(arrived.len(), 1, "only the connected account's event");
+    assert_eq!(arrived[0]["data"]["object"]["id"], theirs["id"]);
+    assert_eq!(arrived[0]["account"], "acct_1Connected");
+}
