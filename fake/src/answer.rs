@@ -93,21 +93,29 @@ impl fmt::Display for StripeError {
 
 impl std::error::Error for StripeError {}
 
-/// What the server answers: a status, a JSON body and headers beyond the usual ones.
+/// What the server answers: a status, a JSON body (or, for the hosted page and the Stripe.js
+/// stand-in, a text of another type) and headers beyond the usual ones.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
     pub body: Value,
+    /// A body that is not JSON: its `Content-Type` and text.
+    pub text: Option<(&'static str, String)>,
     pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
     pub fn ok(body: Value) -> Answer {
-        Answer { status: 200, body, headers: Vec::new() }
+        Answer { status: 200, body, text: None, headers: Vec::new() }
     }
 
     pub fn error(error: &StripeError, request_id: &str) -> Answer {
-        Answer { status: error.status, body: error.body(request_id), headers: Vec::new() }
+        Answer { status: error.status, body: error.body(request_id), text: None, headers: Vec::new() }
+    }
+
+    /// A page or script: `content_type` and its text.
+    pub fn text(status: u16, content_type: &'static str, text: String) -> Answer {
+        Answer { status, body: Value::Null, text: Some((content_type, text)), headers: Vec::new() }
     }
 
     /// The answer with one more header.

@@ -133,15 +133,18 @@ fn too_large() -> StripeError {
 }
 
 fn response(answer: Answer, request_id: &str) -> Response<Full<Bytes>> {
+    let (content_type, body) = match answer.text {
+        Some((content_type, text)) => (content_type, text.into_bytes()),
+        None => ("application/json", serde_json::to_vec_pretty(&answer.body).unwrap_or_default()),
+    };
     let mut builder = Response::builder()
         .status(answer.status)
-        .header("Content-Type", "application/json")
+        .header("Content-Type", content_type)
         .header("Request-Id", request_id)
         .header("Stripe-Version", table::API_VERSION);
     for (name, value) in answer.headers {
         builder = builder.header(name, value);
     }
-    let body = serde_json::to_vec_pretty(&answer.body).unwrap_or_default();
     builder.body(Full::new(Bytes::from(body))).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 

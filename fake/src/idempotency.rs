@@ -45,7 +45,7 @@ impl Saved {
             let error = StripeError::idempotency(format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."));
             return Answer::error(&error, request_id);
         }
-        Answer { status: self.status, body: self.body.clone(), headers: Vec::new() }
+        Answer { status: self.status, body: self.body.clone(), text: None, headers: Vec::new() }
             .header("Idempotent-Replayed", "true")
             .header("Original-Request", self.request_id.clone())
             .header("Idempotency-Key", key)

@@ -8,8 +8,8 @@
 //! secret key is its own account, so test suites can share one fake; everything that arrives
 //! and everything kept is bounded ([`limits`]).
 //!
-//! Inside, a request goes one way (`pipeline`): own delivery? → who is calling → control
-//! route? → record → fault → auth → route → validate → idempotency → handler → shape → save →
+//! Inside, a request goes one way (`pipeline`): own delivery? → hosted page? → who is calling →
+//! control route? → record → fault → auth → route → validate → idempotency → handler → shape → save →
 //! log → wake the delivery task. Modules import only
 //! the layers below them (`tests/layers.rs` holds the order): `table`, `limits`, `answer` at
 //! the bottom; parsing and checks; `state` (private fields behind methods); the lifecycle and
@@ -44,6 +44,7 @@ mod lifecycle;
 pub mod limits;
 mod list;
 mod log;
+mod page;
 mod pipeline;
 mod reports;
 mod ring;

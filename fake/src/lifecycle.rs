@@ -53,11 +53,13 @@ fn spend_secret(session: &mut Value) {
 /// where the spec has a field of that name.
 pub fn create(
     books: &mut Books,
-    params: Map<String, Value>,
+    mut params: Map<String, Value>,
     base_url: &str,
     cause: &Cause,
 ) -> Result<Value, StripeError> {
     let id = books.id("vs");
+    // Not a field of the session: the hosted page keeps it.
+    let return_url = params.remove("return_url").and_then(|url| url.as_str().map(str::to_string));
     let mut fields = Map::new();
     merge(&mut fields, params)?;
     fields.extend([
@@ -73,6 +75,9 @@ pub fn create(
     let mut session = Value::Object(fields);
     fresh_secret(books, &mut session, base_url);
     let session = books.insert(SESSION, session_shape(), session)?;
+    if let Some(url) = return_url {
+        books.set_return_url(&id, url);
+    }
     books.emit("identity.verification_session.created", &session, None, cause);
     Ok(session)
 }

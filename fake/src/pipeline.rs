@@ -1,6 +1,6 @@
 //! One request, start to end, in the order a reader follows it (as stripe-mock's server does):
 //!
-//! own delivery? → control route (`/_fake/`)? → record → fault → auth (the account) → route
+//! own delivery? → hosted page? → control route (`/_fake/`)? → record → fault → auth (the account) → route
 //! (the spec's path templates) → validate (the spec's tables, the idempotency key) →
 //! idempotency (replay) → handler → shape the answer once → save → log and deliver events.
 //!
@@ -22,7 +22,7 @@ use crate::shared::Shared;
 use crate::state::Cause;
 use crate::table::{self, Operation};
 use crate::webhooks::DELIVERY_HEADER;
-use crate::{control, form, shape, validate};
+use crate::{control, form, page, shape, validate};
 
 /// A request whose head and body have arrived whole.
 pub struct Received {
@@ -54,6 +54,10 @@ pub async fn serve(shared: &Shared, request: Received, request_id: &str) -> Outc
         let error =
             StripeError::invalid(None, "The fake does not act on webhook deliveries (its own or another fake's).");
         return Outcome::Answer(Answer::error(&error, request_id));
+    }
+    // The hosted page and Stripe.js stand-in: no key, as at Stripe (the URL is the credential).
+    if let Some(answer) = page::route(shared, &request.method, &request.path, &request.body) {
+        return Outcome::Answer(answer);
     }
     let account = auth::identify(request.header("authorization"), request.header("stripe-account"));
     if let Some(control) = request.path.strip_prefix("/_fake/") {

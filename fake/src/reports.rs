@@ -25,7 +25,7 @@ fn person() -> Value {
 }
 
 /// The checks a session calls for, the main one (document or id number) first.
-fn checks(session: &Value) -> Vec<&'static str> {
+pub fn checks(session: &Value) -> Vec<&'static str> {
     let options = &session["options"];
     let mut checks = Vec::new();
     if session["type"] == "id_number" {

@@ -114,6 +114,8 @@ pub struct State {
     generation: u64,
     /// The `webhook_endpoint` objects created with `connect=true`.
     connect_endpoints: HashSet<String>,
+    /// Sessions' `return_url`s, by session id.
+    return_urls: HashMap<String, String>,
     /// Keys for the secrets the fake makes (fresh per process): unguessable from ids.
     random: std::collections::hash_map::RandomState,
     next_token: u64,
@@ -142,6 +144,7 @@ impl State {
             dropped: Vec::new(),
             generation: 0,
             connect_endpoints: HashSet::new(),
+            return_urls: HashMap::new(),
             random: std::collections::hash_map::RandomState::new(),
             next_token: 0,
         }
@@ -169,6 +172,21 @@ impl State {
     /// What one account's request may read and change.
     pub fn books(&mut self, account: &Account) -> Books<'_> {
         Books { state: self, account: account.clone() }
+    }
+
+    /// The session (owner and id) whose `field` holds `value`: a hosted page's `url`, a
+    /// modal's `client_secret`.
+    pub fn find_session(&self, field: &str, value: &str) -> Option<(Account, String)> {
+        self.objects
+            .iter()
+            .find(|(_, stored)| stored.value["object"] == table::SESSION_OBJECT && stored.value[field] == value)
+            .map(|(id, stored)| (stored.owner.clone(), id.clone()))
+    }
+
+    /// Where the hosted page sends the user when done (`return_url`, which the session object
+    /// does not show).
+    pub fn return_url(&self, session: &str) -> Option<&str> {
+        self.return_urls.get(session).map(String::as_str)
     }
 
     /// The account that owns object `id` within `scope`.
@@ -446,7 +464,13 @@ impl State {
                 let within = |owner: &Account| {
                     owner == account || (account.connected().is_none() && owner.platform() == *account)
                 };
-                self.objects.retain(|_, stored| !within(&stored.owner));
+                let gone: Vec<String> =
+                    self.objects.iter().filter(|(_, stored)| within(&stored.owner)).map(|(id, _)| id.clone()).collect();
+                for id in gone {
+                    self.objects.remove(&id);
+                    self.return_urls.remove(&id);
+                    self.connect_endpoints.remove(&id);
+                }
                 self.order.retain(|(owner, _), _| !within(owner));
                 self.events.retain(|owner, _| !within(owner));
                 self.saved.retain(|(owner, _), _| !within(owner));
@@ -497,6 +521,13 @@ impl Books<'_> {
     pub fn endpoint_count(&self) -> usize {
         let registered = self.state.endpoints.iter().filter(|e| e.account.as_ref() == Some(&self.account)).count();
         registered + self.ids(ENDPOINT_OBJECT).len()
+    }
+
+    /// Keeps a session's `return_url`.
+    pub fn set_return_url(&mut self, session: &str, url: String) {
+        if self.get(session).is_some() {
+            self.state.return_urls.insert(session.to_string(), url);
+        }
     }
 
     /// Marks this account's `webhook_endpoint` `id` as a Connect endpoint.

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["endpoints"],
     &["api", "shared"],
     &["control", "delivery"],
+    &["page"],
     &["pipeline"],
     &["http"],
     &["lib", "main"],

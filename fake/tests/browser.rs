@@ -1,0 +1,323 @@
+//! The hosted verification page and the Stripe.js stand-in in a real browser: headless
+//! Chromium driven over WebDriver (chromedriver), every server on 127.0.0.1. Its own command,
+//! as it needs a browser (the `browser` feature keeps it out of the plain test command):
+//! `cargo test -p stripe-identity-fake --features browser --test browser`
+//! (Debian: `apt-get install chromium chromium-driver`).
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use stripe_identity_fake::FakeStripe;
+use tokio::net::TcpListener;
+
+const SESSIONS: &str = "/v1/identity/verification_sessions";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver and one browser session; both end when dropped.
+struct Browser {
+    driver: Child,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "the browser tests need {path}: install Debian's `{package}` (apt-get install chromium chromium-driver)"
+            );
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new(CHROMEDRIVER)
+            .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let driver_url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{driver_url}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                // Nothing but 127.0.0.1 resolves: a request elsewhere fails, and shows up below.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            ] }
+        } } });
+        let created = send(http.post(format!("{driver_url}/session")), &capabilities).await;
+        let id = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no browser session: {created}"));
+        Browser { driver, base: format!("{driver_url}/session/{id}"), http }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let request = self.http.request(method, format!("{}{path}", self.base));
+        send(request, &body).await["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url })).await;
+    }
+
+    async fn script(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] })).await
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let found =
+            self.call(reqwest::Method::POST, "/element", json!({ "using": "css selector", "value": css })).await;
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no {css}: {found}"))
+            .to_string()
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.element(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{element}/click"), json!({})).await;
+    }
+
+    async fn tab(&self) {
+        let tab = "\u{E004}";
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": tab }, { "type": "keyUp", "value": tab }
+        ] }] });
+        self.call(reqwest::Method::POST, "/actions", actions).await;
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", Value::Null).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits for `script` to return something other than null.
+    async fn wait_for(&self, script: &str) -> Value {
+        for _ in 0..100 {
+            let value = self.script(script).await;
+            if !value.is_null() {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for {script}");
+    }
+
+    /// Every URL this page loaded (itself and its resources).
+    async fn loaded(&self) -> Vec<String> {
+        let names =
+            self.script("return performance.getEntries().map(e => e.name).filter(n => n.includes('://'))").await;
+        names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    }
+}
+
+/// Sends a WebDriver command and reads its JSON answer.
+async fn send(request: reqwest::RequestBuilder, body: &Value) -> Value {
+    let request = match body {
+        Value::Null => request,
+        body => request.header("Content-Type", "application/json").body(body.to_string()),
+    };
+    serde_json::from_slice(&request.send().await.unwrap().bytes().await.unwrap()).unwrap()
+}
+
+/// A site of the test's own on 127.0.0.1: `/done` (the return_url) and `/app` (a page that
+/// loads the fake's Stripe.js and verifies the client secret in its query).
+struct Site {
+    url: String,
+    hits: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn site(fake_url: String) -> Site {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(Mutex::new(Vec::new()));
+    let seen = hits.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (seen, fake_url) = (seen.clone(), fake_url.clone());
+            let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                let (seen, fake_url) = (seen.clone(), fake_url.clone());
+                async move {
+                    let target = request.uri().to_string();
+                    seen.lock().unwrap().push(target.clone());
+                    let page = if target.starts_with("/app") {
+                        let secret = target.split("secret=").nth(1).unwrap_or_default().to_string();
+                        format!("<!doctype html><html><head><title>App</title><script src=\"{fake_url}/_fake/stripe.js\"></script></head>\
+                         <body><button id=\"start\">Verify me</button><script>\
+                         document.getElementById('start').onclick = function () {{\
+                           Stripe('pk_test_fake').verifyIdentity(decodeURIComponent('{secret}')).then(function (r) {{ window.result = r; }});\
+                         }};</script></body></html>")
+                    } else {
+                        "<!doctype html><title>Done</title><h1>Back at the app</h1>".to_string()
+                    };
+                    let response = Response::builder()
+                        .header("Content-Type", "text/html")
+                        .body(Full::new(Bytes::from(page)))
+                        .unwrap();
+                    Ok::<_, hyper::Error>(response)
+                }
+            });
+            tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        }
+    });
+    Site { url, hits, task }
+}
+
+async fn create(fake: &FakeStripe, body: &str) -> Value {
+    let created = common::raw(fake, "POST", SESSIONS, body).await;
+    assert_eq!(created.status, 200, "{}", created.json);
+    created.json
+}
+
+#[tokio::test]
+async fn the_hosted_page_verifies_and_returns_to_the_app_with_a_signed_webhook() {
+    let fake = FakeStripe::start().await.unwrap();
+    let app = site(fake.url().to_string()).await;
+    let receiver = common::receiver("whsec_browser").await;
+    fake.webhook_endpoint(&receiver.url, "whsec_browser");
+    let session = create(
+        &fake,
+        &format!("type=document&options[document][require_matching_selfie]=true&return_url={}/done", app.url),
+    )
+    .await;
+    let browser = Browser::start().await;
+    browser.go(session["url"].as_str().unwrap()).await;
+    assert_eq!(browser.script("return document.getElementById('checks').textContent").await, "document, selfie");
+    browser.click("#outcome-verify").await;
+    browser.wait_for("return location.pathname === '/done' ? true : null").await;
+    assert!(browser.url().await.starts_with(&app.url), "back on the app's return_url");
+    fake.flush_webhooks().await;
+    let events = receiver.events.lock().unwrap().clone();
+    let verified: Vec<_> =
+        events.iter().filter(|e| e.type_.to_string() == "identity.verification_session.verified").collect();
+    assert_eq!(verified.len(), 1, "the signed verified event arrived (and verified with webhook::construct_event)");
+    // The spent URL is Stripe's expired link now.
+    browser.go(session["url"].as_str().unwrap()).await;
+    assert_eq!(
+        browser
+            .script("return document.getElementById('expired') && document.getElementById('expired').textContent")
+            .await,
+        "This link has expired"
+    );
+    assert!(app.hits.lock().unwrap().iter().any(|h| h == "/done"));
+}
+
+#[tokio::test]
+async fn a_failure_chosen_on_the_page_sends_the_session_back_with_that_code() {
+    let fake = FakeStripe::start().await.unwrap();
+    let session = create(&fake, "type=document").await;
+    let browser = Browser::start().await;
+    browser.go(session["url"].as_str().unwrap()).await;
+    browser.click("#outcome-fail-document_expired").await;
+    let status = browser
+        .wait_for("return document.getElementById('status') && document.getElementById('status').textContent")
+        .await;
+    assert_eq!(status, "requires_input", "no return_url: the page shows the result");
+    let id = session["id"].as_str().unwrap();
+    let fetched = common::raw(&fake, "GET", &format!("{SESSIONS}/{id}"), "").await.json;
+    assert_eq!(
+        (fetched["status"].as_str(), fetched["last_error"]["code"].as_str()),
+        (Some("requires_input"), Some("document_expired"))
+    );
+    assert_ne!(fetched["url"], session["url"], "a fresh URL for the next attempt");
+}
+
+#[tokio::test]
+async fn every_control_is_labelled_reached_in_order_by_keyboard_and_nothing_leaves_127_0_0_1() {
+    let fake = FakeStripe::start().await.unwrap();
+    let session = create(&fake, "type=id_number").await;
+    let browser = Browser::start().await;
+    browser.go(session["url"].as_str().unwrap()).await;
+    let unlabelled = browser
+        .script("return [...document.querySelectorAll('button, input, select, textarea, a')].filter(c => !(c.textContent.trim() || c.getAttribute('aria-label') || (c.labels && c.labels.length))).length")
+        .await;
+    assert_eq!(unlabelled, 0, "every control has a label");
+    let order = browser.script("return [...document.querySelectorAll('button')].map(b => b.id)").await;
+    let order: Vec<String> = order.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(order.first().map(String::as_str), Some("outcome-verify"));
+    assert_eq!(order.last().map(String::as_str), Some("outcome-leave"));
+    assert!(order.iter().any(|id| id == "outcome-fail-id_number_mismatch"), "an id_number code: {order:?}");
+    assert!(
+        !order.iter().any(|id| id.starts_with("outcome-fail-document_") || id.starts_with("outcome-fail-selfie_")),
+        "only codes of checks it runs: {order:?}"
+    );
+    let mut focused = Vec::new();
+    for _ in 0..order.len() {
+        browser.tab().await;
+        focused.push(browser.script("return document.activeElement.id").await.as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(focused, order, "Tab moves through the choices in the order shown");
+    for url in browser.loaded().await {
+        assert!(url.starts_with("http://127.0.0.1:"), "the page loaded {url}");
+    }
+}
+
+#[tokio::test]
+async fn stripe_js_verify_identity_opens_the_modal_and_resolves() {
+    let fake = FakeStripe::start().await.unwrap();
+    let app = site(fake.url().to_string()).await;
+    let browser = Browser::start().await;
+    for (choice, expected) in [("#outcome-verify", Value::Null), ("#outcome-leave", json!("session_cancelled"))] {
+        let session = create(&fake, "type=document").await;
+        let secret = session["client_secret"].as_str().unwrap();
+        browser
+            .go(&format!(
+                "{}/app?secret={}",
+                app.url,
+                percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            ))
+            .await;
+        browser.click("#start").await;
+        browser.wait_for("return document.querySelector('iframe') ? true : null").await;
+        let frame = browser.element("iframe").await;
+        browser
+            .call(reqwest::Method::POST, "/frame", json!({ "id": { "element-6066-11e4-a52e-4f735466cecf": frame } }))
+            .await;
+        browser.wait_for("return document.querySelector('button') ? true : null").await;
+        browser.click(choice).await;
+        browser.call(reqwest::Method::POST, "/frame", json!({ "id": null })).await;
+        let result = browser.wait_for("return window.result === undefined ? null : window.result").await;
+        assert_eq!(result["error"]["code"], expected, "{choice}: {result}");
+        if expected.is_null() {
+            assert_eq!(result, json!({}), "a finished flow resolves with an empty result");
+            let id = session["id"].as_str().unwrap();
+            assert_eq!(common::raw(&fake, "GET", &format!("{SESSIONS}/{id}"), "").await.json["status"], "verified");
+        } else {
+            assert!(result["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+        for url in browser.loaded().await {
+            assert!(url.starts_with("http://127.0.0.1:"), "the app page loaded {url}");
+        }
+    }
+}
