@@ -72,6 +72,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("3. The user verifying: skipped (happens in Stripe's hosted flow, at the session's url).");
         return finish_against_stripe(&client, session).await;
     };
+    if let Some(url) = &session.url {
+        println!("   Its hosted page: {url}");
+        println!(
+            "   (this run ends by itself; to walk the page by hand, start the standalone fake with\n    \
+             `cargo run -p stripe-identity-fake`, create a session there and open its url in a browser)"
+        );
+    }
     fake.verify(&session.id)?;
     println!("3. The user verified (simulated by the fake: documents and selfie pass).");
 

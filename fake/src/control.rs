@@ -49,6 +49,25 @@ fn on_session(
     Ok(shape::present(session_shape(), session, &[], &|_| None))
 }
 
+/// What the hosted page submits: under one lock, finds the session whose `field` (its `url`, or
+/// its `client_secret`) is `value` and runs `step` on it, so a used link can act only once.
+/// `None` when no session holds that value any more.
+pub fn on_link(
+    shared: &Shared,
+    field: &str,
+    value: &str,
+    step: impl FnOnce(&mut Books, &str) -> Result<Value, StripeError>,
+) -> Option<Result<Value, StripeError>> {
+    let result = {
+        let mut state = shared.lock();
+        let (owner, id) = state.find_session(field, value)?;
+        let mut books = state.books(&owner);
+        step(&mut books, &id)
+    };
+    shared.wake();
+    Some(result.map(|session| shape::present(session_shape(), session, &[], &|_| None)))
+}
+
 /// The user submitted: `requires_input` → `processing`.
 pub fn process(shared: &Shared, scope: &Scope, id: &str) -> Result<Value, StripeError> {
     on_session(shared, scope, id, |books| lifecycle::process(books, id))

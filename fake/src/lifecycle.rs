@@ -59,7 +59,18 @@ pub fn create(
 ) -> Result<Value, StripeError> {
     let id = books.id("vs");
     // Not a field of the session: the hosted page keeps it.
-    let return_url = params.remove("return_url").and_then(|url| url.as_str().map(str::to_string));
+    let return_url = match params.remove("return_url") {
+        Some(Value::String(url)) => match reqwest::Url::parse(&url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Some(parsed.to_string()),
+            _ => {
+                return Err(StripeError::invalid(
+                    Some("return_url"),
+                    "Invalid URL: return_url must be an http:// or https:// URL.",
+                ))
+            }
+        },
+        _ => None,
+    };
     let mut fields = Map::new();
     merge(&mut fields, params)?;
     fields.extend([

@@ -56,7 +56,7 @@ pub async fn serve(shared: &Shared, request: Received, request_id: &str) -> Outc
         return Outcome::Answer(Answer::error(&error, request_id));
     }
     // The hosted page and Stripe.js stand-in: no key, as at Stripe (the URL is the credential).
-    if let Some(answer) = page::route(shared, &request.method, &request.path, &request.body) {
+    if let Some(answer) = page::route(shared, &request.method, &request.path, &request.query, &request.body) {
         return Outcome::Answer(answer);
     }
     let account = auth::identify(request.header("authorization"), request.header("stripe-account"));

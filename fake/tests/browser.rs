@@ -1,7 +1,7 @@
 //! The hosted verification page and the Stripe.js stand-in in a real browser: headless
 //! Chromium driven over WebDriver (chromedriver), every server on 127.0.0.1. Its own command,
 //! as it needs a browser (the `browser` feature keeps it out of the plain test command):
-//! `cargo test -p stripe-identity-fake --features browser --test browser`
+//! `cargo test -p stripe-identity-fake --features browser --test browser -- --test-threads=1`
 //! (Debian: `apt-get install chromium chromium-driver`).
 
 mod common;
@@ -63,6 +63,8 @@ impl Browser {
         }
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
+            // Every request the browser makes, frames and redirects included.
+            "goog:loggingPrefs": { "performance": "ALL" },
             "goog:chromeOptions": { "binary": CHROMIUM, "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 // Nothing but 127.0.0.1 resolves: a request elsewhere fails, and shows up below.
@@ -127,11 +129,34 @@ impl Browser {
         panic!("timed out waiting for {script}");
     }
 
-    /// Every URL this page loaded (itself and its resources).
-    async fn loaded(&self) -> Vec<String> {
-        let names =
-            self.script("return performance.getEntries().map(e => e.name).filter(n => n.includes('://'))").await;
-        names.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    async fn enter(&self) {
+        let enter = "\u{E007}";
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": enter }, { "type": "keyUp", "value": enter }
+        ] }] });
+        self.call(reqwest::Method::POST, "/actions", actions).await;
+    }
+
+    /// Every URL the browser requested since the last call (from its network log).
+    async fn requested(&self) -> Vec<String> {
+        let entries = self.call(reqwest::Method::POST, "/se/log", json!({ "type": "performance" })).await;
+        let mut urls = Vec::new();
+        for entry in entries.as_array().cloned().unwrap_or_default() {
+            let message: Value = serde_json::from_str(entry["message"].as_str().unwrap_or("{}")).unwrap_or_default();
+            if message["message"]["method"] == "Network.requestWillBeSent" {
+                urls.push(message["message"]["params"]["request"]["url"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        urls
+    }
+
+    /// Asserts that every request since the last call went to 127.0.0.1 (and that there were some).
+    async fn assert_local_only(&self) {
+        let urls = self.requested().await;
+        assert!(!urls.is_empty(), "the network log saw the page's requests");
+        for url in urls {
+            assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("data:"), "the browser requested {url}");
+        }
     }
 }
 
@@ -214,6 +239,9 @@ async fn the_hosted_page_verifies_and_returns_to_the_app_with_a_signed_webhook()
     let browser = Browser::start().await;
     browser.go(session["url"].as_str().unwrap()).await;
     assert_eq!(browser.script("return document.getElementById('checks').textContent").await, "document, selfie");
+    assert_eq!(browser.script("return document.getElementById('type').textContent").await, "document");
+    let banner = browser.script("return document.getElementById('banner').textContent").await;
+    assert!(banner.as_str().unwrap().starts_with("Test mode"), "it says it is a test page: {banner}");
     browser.click("#outcome-verify").await;
     browser.wait_for("return location.pathname === '/done' ? true : null").await;
     assert!(browser.url().await.starts_with(&app.url), "back on the app's return_url");
@@ -231,6 +259,7 @@ async fn the_hosted_page_verifies_and_returns_to_the_app_with_a_signed_webhook()
         "This link has expired"
     );
     assert!(app.hits.lock().unwrap().iter().any(|h| h == "/done"));
+    browser.assert_local_only().await;
 }
 
 #[tokio::test]
@@ -251,6 +280,21 @@ async fn a_failure_chosen_on_the_page_sends_the_session_back_with_that_code() {
         (Some("requires_input"), Some("document_expired"))
     );
     assert_ne!(fetched["url"], session["url"], "a fresh URL for the next attempt");
+    browser.go(session["url"].as_str().unwrap()).await;
+    assert!(
+        !browser.script("return document.getElementById('expired')").await.is_null(),
+        "the failed attempt's URL is spent"
+    );
+    // Leaving changes nothing and, with a return_url, goes back to the app.
+    let app = site(fake.url().to_string()).await;
+    let staying = create(&fake, &format!("type=document&return_url={}/done", app.url)).await;
+    browser.go(staying["url"].as_str().unwrap()).await;
+    browser.click("#outcome-leave").await;
+    browser.wait_for("return location.pathname === '/done' ? true : null").await;
+    let id = staying["id"].as_str().unwrap();
+    let still = common::raw(&fake, "GET", &format!("{SESSIONS}/{id}"), "").await.json;
+    assert_eq!((still["status"].as_str(), &still["url"]), (Some("requires_input"), &staying["url"]), "nothing changed");
+    browser.assert_local_only().await;
 }
 
 #[tokio::test]
@@ -268,6 +312,7 @@ async fn every_control_is_labelled_reached_in_order_by_keyboard_and_nothing_leav
     assert_eq!(order.first().map(String::as_str), Some("outcome-verify"));
     assert_eq!(order.last().map(String::as_str), Some("outcome-leave"));
     assert!(order.iter().any(|id| id == "outcome-fail-id_number_mismatch"), "an id_number code: {order:?}");
+    assert!(order.iter().any(|id| id == "outcome-fail-consent_declined"), "a code with no check prefix: {order:?}");
     assert!(
         !order.iter().any(|id| id.starts_with("outcome-fail-document_") || id.starts_with("outcome-fail-selfie_")),
         "only codes of checks it runs: {order:?}"
@@ -278,9 +323,14 @@ async fn every_control_is_labelled_reached_in_order_by_keyboard_and_nothing_leav
         focused.push(browser.script("return document.activeElement.id").await.as_str().unwrap_or_default().to_string());
     }
     assert_eq!(focused, order, "Tab moves through the choices in the order shown");
-    for url in browser.loaded().await {
-        assert!(url.starts_with("http://127.0.0.1:"), "the page loaded {url}");
-    }
+    // Back to the first choice by keyboard, and Enter submits it.
+    browser.go(session["url"].as_str().unwrap()).await;
+    browser.tab().await;
+    browser.enter().await;
+    browser.wait_for("return document.getElementById('status') ? true : null").await;
+    let id = session["id"].as_str().unwrap();
+    assert_eq!(common::raw(&fake, "GET", &format!("{SESSIONS}/{id}"), "").await.json["status"], "verified");
+    browser.assert_local_only().await;
 }
 
 #[tokio::test]
@@ -316,8 +366,19 @@ async fn stripe_js_verify_identity_opens_the_modal_and_resolves() {
         } else {
             assert!(result["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
         }
-        for url in browser.loaded().await {
-            assert!(url.starts_with("http://127.0.0.1:"), "the app page loaded {url}");
+        browser.assert_local_only().await;
+        if expected.is_null() {
+            // The secret is spent: a second verifyIdentity with it resolves with an error.
+            browser
+                .go(&format!(
+                    "{}/app?secret={}",
+                    app.url,
+                    percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+                ))
+                .await;
+            browser.click("#start").await;
+            let again = browser.wait_for("return window.result === undefined ? null : window.result").await;
+            assert_eq!(again["error"]["code"], "client_secret_invalid", "{again}");
         }
     }
 }
