@@ -2,7 +2,8 @@
 //!
 //! own delivery? → hosted page? → control route (`/_fake/`)? → record → fault → auth (the account) → route
 //! (the spec's path templates) → validate (the spec's tables, the idempotency key) →
-//! idempotency (replay) → handler → shape the answer once → save → log and deliver events.
+//! idempotency (replay) → handler → shape the answer once → save → log, and wake the delivery
+//! task when an event was queued.
 //!
 //! Every step that refuses answers with Stripe's error JSON; the HTTP side (`http`) has already
 //! bounded what arrived.
@@ -85,8 +86,14 @@ pub async fn serve(shared: &Shared, request: Received, request_id: &str) -> Outc
         Err(error) => (Answer::error(&error, request_id), None),
     };
     recorded.subject = subject;
-    shared.lock().log(recorded);
-    shared.wake();
+    let queued = {
+        let mut state = shared.lock();
+        state.log(recorded);
+        state.take_queued()
+    };
+    if queued {
+        shared.wake();
+    }
     match fault {
         Some(Fault::DropResponse) => Outcome::Drop,
         _ => Outcome::Answer(answer),

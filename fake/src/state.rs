@@ -112,6 +112,8 @@ pub struct State {
     dropped: Vec<Delivery>,
     /// Counts resets: an attempt taken before one is not settled after it.
     generation: u64,
+    /// A delivery was queued since the delivery task was last told.
+    queued: bool,
     /// The `webhook_endpoint` objects created with `connect=true`.
     connect_endpoints: HashSet<String>,
     /// Sessions' `return_url`s, by session id.
@@ -143,6 +145,7 @@ impl State {
             next_seq: 0,
             dropped: Vec::new(),
             generation: 0,
+            queued: false,
             connect_endpoints: HashSet::new(),
             return_urls: HashMap::new(),
             random: std::collections::hash_map::RandomState::new(),
@@ -437,7 +440,14 @@ impl State {
         attempt.seq = self.next_seq;
         self.next_seq += 1;
         self.pending.push_back(attempt);
+        self.queued = true;
         true
+    }
+
+    /// Whether a delivery was queued since the last call: only then is the delivery task woken
+    /// after a request (a wake per request would cost every request a context switch).
+    pub fn take_queued(&mut self) -> bool {
+        std::mem::take(&mut self.queued)
     }
 
     /// First attempts that found the queue full, for the delivery log.

@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,9 +32,14 @@ struct Browser {
     http: reqwest::Client,
 }
 
+/// chromedriver runs in a process group of its own, so the browsers it started end with it,
+/// however the test ends.
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill only sends a signal to the group this test created.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
         let _ = self.driver.wait();
     }
 }
@@ -49,6 +55,7 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let driver = Command::new(CHROMEDRIVER)
             .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
