@@ -370,17 +370,14 @@ impl State {
         // An object endpoint is looked up again: deleted, disabled or no longer subscribed, its
         // retries stop (as at Stripe); moved, they follow it.
         due.retain_mut(|attempt| {
-            let Some(id) = attempt.endpoint.id.clone() else { return true };
-            let Some(stored) = self.objects.get(&id) else { return false };
-            let current = &stored.value;
-            let subscribed = current["enabled_events"].as_array().is_some_and(|events| {
-                events.iter().any(|e| e == "*" || e.as_str() == Some(attempt.event_type.as_str()))
-            });
-            if current["status"] != "enabled" || !subscribed {
-                return false;
+            let Some(id) = &attempt.endpoint.id else { return true };
+            match self.object_endpoint(id) {
+                Some(current) if current.receives(&attempt.account, &attempt.event_type) => {
+                    attempt.endpoint.url = current.url;
+                    true
+                }
+                _ => false,
             }
-            attempt.endpoint.url = current["url"].as_str().unwrap_or_default().to_string();
-            true
         });
         for attempt in due.iter_mut() {
             attempt.taken_at = self.now(&attempt.account);
@@ -448,6 +445,26 @@ impl State {
     /// after a request (a wake per request would cost every request a context switch).
     pub fn take_queued(&mut self) -> bool {
         std::mem::take(&mut self.queued)
+    }
+
+    /// The `webhook_endpoint` object `id` as a delivery target, while it is enabled.
+    fn object_endpoint(&self, id: &str) -> Option<Endpoint> {
+        let stored = self.objects.get(id)?;
+        let object = &stored.value;
+        if object["status"] != "enabled" {
+            return None;
+        }
+        let events =
+            object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
+        Some(Endpoint {
+            id: Some(id.to_string()),
+            url: object["url"].as_str()?.to_string(),
+            secret: object["secret"].as_str()?.to_string(),
+            account: Some(stored.owner.clone()),
+            connect: self.connect_endpoints.contains(id),
+            events,
+            policy: DeliveryPolicy::default(),
+        })
     }
 
     /// First attempts that found the queue full, for the delivery log.
@@ -674,46 +691,15 @@ impl Books<'_> {
     /// registered and the account's enabled `webhook_endpoint` objects that subscribed to it.
     fn endpoints(&self, type_: &str) -> Vec<Endpoint> {
         let registered = self.state.endpoints.iter().filter(|e| e.receives(&self.account, type_)).cloned();
-        let objects = self.ids(ENDPOINT_OBJECT).iter().filter_map(|id| self.get(id)).filter_map(|object| {
-            let events: Vec<String> =
-                object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
-            let id = object["id"].as_str()?.to_string();
-            let endpoint = Endpoint {
-                connect: self.state.connect_endpoints.contains(&id),
-                id: Some(id),
-                url: object["url"].as_str()?.to_string(),
-                secret: object["secret"].as_str()?.to_string(),
-                account: Some(self.account.clone()),
-                events,
-                policy: DeliveryPolicy::default(),
-            };
-            (object["status"] == "enabled" && endpoint.receives(&self.account, type_)).then_some(endpoint)
-        });
-        // A connected account's events also go to its platform's Connect endpoints.
-        let platform = self.account.platform();
-        let connect = self
-            .account
-            .connected()
-            .and_then(|_| self.state.order.get(&(platform.clone(), ENDPOINT_OBJECT)))
+        // The account's own objects, and for a connected account its platform's (Connect ones).
+        let owners = [Some(self.account.clone()), self.account.connected().map(|_| self.account.platform())];
+        let objects = owners
             .into_iter()
             .flatten()
-            .filter(|id| self.state.connect_endpoints.contains(*id))
-            .filter_map(|id| {
-                let object = &self.state.objects.get(id)?.value;
-                let events =
-                    object["enabled_events"].as_array()?.iter().filter_map(|e| Some(e.as_str()?.to_string())).collect();
-                let endpoint = Endpoint {
-                    id: Some(id.clone()),
-                    url: object["url"].as_str()?.to_string(),
-                    secret: object["secret"].as_str()?.to_string(),
-                    account: Some(platform.clone()),
-                    connect: true,
-                    events,
-                    policy: DeliveryPolicy::default(),
-                };
-                (object["status"] == "enabled" && endpoint.receives(&self.account, type_)).then_some(endpoint)
-            });
-        registered.chain(objects).chain(connect).collect()
+            .flat_map(|owner| self.state.order.get(&(owner, ENDPOINT_OBJECT)).into_iter().flatten())
+            .filter_map(|id| self.state.object_endpoint(id))
+            .filter(|endpoint| endpoint.receives(&self.account, type_));
+        registered.chain(objects).collect()
     }
 
     /// What else holds an object's personal data: its events, the saved answers about it, and

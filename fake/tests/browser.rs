@@ -11,15 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use stripe_identity_fake::FakeStripe;
-use tokio::net::TcpListener;
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -181,49 +174,28 @@ async fn send(request: reqwest::RequestBuilder, body: &Value) -> Value {
 struct Site {
     url: String,
     hits: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _server: common::Local,
 }
 
 async fn site(fake_url: String) -> Site {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let hits = Arc::new(Mutex::new(Vec::new()));
     let seen = hits.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (seen, fake_url) = (seen.clone(), fake_url.clone());
-            let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                let (seen, fake_url) = (seen.clone(), fake_url.clone());
-                async move {
-                    let target = request.uri().to_string();
-                    seen.lock().unwrap().push(target.clone());
-                    let page = if target.starts_with("/app") {
-                        let secret = target.split("secret=").nth(1).unwrap_or_default().to_string();
-                        format!("<!doctype html><html><head><title>App</title><script src=\"{fake_url}/_fake/stripe.js\"></script></head>\
-                         <body><button id=\"start\">Verify me</button><script>\
-                         document.getElementById('start').onclick = function () {{\
-                           Stripe('pk_test_fake').verifyIdentity(decodeURIComponent('{secret}')).then(function (r) {{ window.result = r; }});\
-                         }};</script></body></html>")
-                    } else {
-                        "<!doctype html><title>Done</title><h1>Back at the app</h1>".to_string()
-                    };
-                    let response = Response::builder()
-                        .header("Content-Type", "text/html")
-                        .body(Full::new(Bytes::from(page)))
-                        .unwrap();
-                    Ok::<_, hyper::Error>(response)
-                }
-            });
-            tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-        }
-    });
-    Site { url, hits, task }
+    let server = common::serve(move |target, _, _| {
+        seen.lock().unwrap().push(target.to_string());
+        let page = if target.starts_with("/app") {
+            let secret = target.split("secret=").nth(1).unwrap_or_default();
+            format!("<!doctype html><html><head><title>App</title><script src=\"{fake_url}/_fake/stripe.js\"></script></head>\
+             <body><button id=\"start\">Verify me</button><script>\
+             document.getElementById('start').onclick = function () {{\
+               Stripe('pk_test_fake').verifyIdentity(decodeURIComponent('{secret}')).then(function (r) {{ window.result = r; }});\
+             }};</script></body></html>")
+        } else {
+            "<!doctype html><title>Done</title><h1>Back at the app</h1>".to_string()
+        };
+        (200, "text/html", page.into_bytes())
+    })
+    .await;
+    Site { url: server.url.clone(), hits, _server: server }
 }
 
 async fn create(fake: &FakeStripe, body: &str) -> Value {

@@ -7,17 +7,10 @@ mod common;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
 use common::{raw, raw_with};
-use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use stripe_identity::webhook;
 use stripe_identity_fake::{DeliveryPolicy, FakeStripe};
-use tokio::net::TcpListener;
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const SECRET: &str = "whsec_test_retries";
@@ -27,43 +20,23 @@ const SECRET: &str = "whsec_test_retries";
 struct Endpoint {
     url: String,
     arrived: Arc<Mutex<Vec<Value>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Endpoint {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _server: common::Local,
 }
 
 async fn endpoint(secret: &'static str, script: Vec<u16>) -> Endpoint {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
     let arrived = Arc::new(Mutex::new(Vec::new()));
-    let script = Arc::new(Mutex::new(script.into_iter()));
+    let script = Mutex::new(script.into_iter());
     let kept = arrived.clone();
-    let task = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (kept, script) = (kept.clone(), script.clone());
-            let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                let (kept, script) = (kept.clone(), script.clone());
-                async move {
-                    let signature = request.headers()["Stripe-Signature"].to_str().unwrap_or_default().to_string();
-                    let body = request.into_body().collect().await?.to_bytes();
-                    let status = match webhook::verify(&body, &signature, secret) {
-                        Ok(_) => {
-                            kept.lock().unwrap().push(serde_json::from_slice::<Value>(&body).unwrap());
-                            script.lock().unwrap().next().unwrap_or(200)
-                        }
-                        Err(_) => 400,
-                    };
-                    Ok::<_, hyper::Error>(Response::builder().status(status).body(Full::new(Bytes::new())).unwrap())
-                }
-            });
-            tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-        }
-    });
-    Endpoint { url, arrived, task }
+    let server =
+        common::serve(move |_, headers, body| match webhook::verify(body, &common::signature(headers), secret) {
+            Ok(_) => {
+                kept.lock().unwrap().push(serde_json::from_slice::<Value>(body).unwrap());
+                (script.lock().unwrap().next().unwrap_or(200), "text/plain", Vec::new())
+            }
+            Err(_) => (400, "text/plain", Vec::new()),
+        })
+        .await;
+    Endpoint { url: format!("{}/webhook", server.url), arrived, _server: server }
 }
 
 #[tokio::test]
@@ -112,7 +85,7 @@ async fn after_the_last_retry_the_delivery_is_given_up() {
 #[tokio::test]
 async fn an_endpoint_that_refuses_connections_is_retried_too() {
     let fake = FakeStripe::start().await.unwrap();
-    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap(); // dropped: nothing listens
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap(); // dropped: nothing listens
     fake.webhook_endpoint(format!("http://{closed}/webhook"), SECRET);
     raw(&fake, "POST", SESSIONS, "type=document").await;
     fake.flush_webhooks().await;

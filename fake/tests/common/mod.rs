@@ -76,55 +76,75 @@ pub fn assert_stripe_error(raw: &Raw, status: u16, kind: &str, code: Option<&str
     assert_eq!(error["doc_url"].as_str(), doc_url.as_deref(), "{error}");
 }
 
+/// A server of the test's own on 127.0.0.1: `answer` gets each request's target, headers and
+/// body and gives its status, content type and body. Stops when dropped.
+pub struct Local {
+    pub url: String,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub type Answer = (u16, &'static str, Vec<u8>);
+
+pub async fn serve<F>(answer: F) -> Local
+where
+    F: Fn(&str, &hyper::HeaderMap, &[u8]) -> Answer + Send + Sync + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    let task = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let answer = answer.clone();
+            let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                let answer = answer.clone();
+                async move {
+                    let (parts, body) = request.into_parts();
+                    let body = body.collect().await?.to_bytes();
+                    let (status, content_type, text) = answer(&parts.uri.to_string(), &parts.headers, &body);
+                    let response = Response::builder().status(status).header("Content-Type", content_type);
+                    Ok::<_, hyper::Error>(response.body(Full::new(Bytes::from(text))).unwrap())
+                }
+            });
+            tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        }
+    });
+    Local { url, task }
+}
+
+/// A request's `Stripe-Signature`.
+pub fn signature(headers: &hyper::HeaderMap) -> String {
+    headers.get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
 /// A webhook endpoint on 127.0.0.1 that verifies each delivery with `webhook::construct_event`
 /// and keeps the events (or answers 400 for a bad signature). Stops when dropped.
 pub struct Receiver {
     pub url: String,
     pub events: Arc<Mutex<Vec<Event>>>,
     pub refused: Arc<Mutex<usize>>,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    _server: Local,
 }
 
 pub async fn receiver(secret: &'static str) -> Receiver {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
     let events = Arc::new(Mutex::new(Vec::new()));
     let refused = Arc::new(Mutex::new(0));
     let (kept, bad) = (events.clone(), refused.clone());
-    let task = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (kept, bad) = (kept.clone(), bad.clone());
-            let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                let (kept, bad) = (kept.clone(), bad.clone());
-                async move {
-                    let signature = request
-                        .headers()
-                        .get("Stripe-Signature")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_string();
-                    let body = request.into_body().collect().await?.to_bytes();
-                    let status = match webhook::construct_event(&body, &signature, secret) {
-                        Ok(event) => {
-                            kept.lock().unwrap().push(event);
-                            200
-                        }
-                        Err(_) => {
-                            *bad.lock().unwrap() += 1;
-                            400
-                        }
-                    };
-                    Ok::<_, hyper::Error>(Response::builder().status(status).body(Full::new(Bytes::new())).unwrap())
-                }
-            });
-            tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+    let server = serve(move |_, headers, body| match webhook::construct_event(body, &signature(headers), secret) {
+        Ok(event) => {
+            kept.lock().unwrap().push(event);
+            (200, "text/plain", Vec::new())
         }
-    });
-    Receiver { url, events, refused, task }
+        Err(_) => {
+            *bad.lock().unwrap() += 1;
+            (400, "text/plain", Vec::new())
+        }
+    })
+    .await;
+    Receiver { url: format!("{}/webhook", server.url), events, refused, _server: server }
 }
