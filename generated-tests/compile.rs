@@ -4,13 +4,11 @@
 //! They take minutes (a second target directory, a 136k-line crate), so they are `#[ignore]`d
 //! locally; CI runs them with `--include-ignored`.
 
-#[path = "support/crate_builder.rs"]
-mod crate_builder;
-
 use std::path::PathBuf;
 
-use crate_builder::root;
 use stripe_identity_codegen::Generator;
+
+use crate::support::crate_builder::{self, root};
 
 fn vendored() -> PathBuf {
     root().join("spec/stripe.json")

@@ -6,15 +6,12 @@
 //! It builds and runs a throwaway crate (a second target directory), so it is `#[ignore]`d
 //! locally; CI runs it with `--include-ignored`.
 
-#[path = "support/crate_builder.rs"]
-mod crate_builder;
-#[path = "support/samples.rs"]
-mod samples;
-
-use samples::{Samples, SENTINEL};
 use serde_json::{json, Value};
 use stripe_identity_codegen::ir::TypeKind;
 use stripe_identity_codegen::{Format, Generator, Spec};
+
+use crate::support::crate_builder;
+use crate::support::samples::{Samples, SENTINEL};
 
 /// The vendored spec with personal fields Stripe might add: the generated code must hide them
 /// without anyone listing their names.
@@ -30,7 +27,7 @@ fn spec_with_added_personal_fields() -> std::path::PathBuf {
     // An enum of the kind `sex` is (2025-05-29): it lists `[redacted]`, so it is personal.
     schemas["gelato_verified_outputs"]["properties"]["eye_color"] =
         json!({ "type": "string", "enum": ["[redacted]", "blue", "brown"], "nullable": true });
-    let dir = crate_builder::root().join("target/generated-builds");
+    let dir = crate_builder::builds();
     std::fs::create_dir_all(&dir).unwrap();
     let added = dir.join("spec-with-added-personal-fields.json");
     std::fs::write(&added, spec.to_string()).unwrap();

@@ -1,14 +1,13 @@
 //! The runtime against a server on 127.0.0.1: per-call options, the paginator, webhooks, and
 //! the small things that bite (Content-Length, nulls, configuration errors, URLs in errors).
 
-mod support;
-
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use stripe_identity::webhook::{self, EventObject, WebhookError};
 use stripe_identity::*;
-use support::{session_json, MockStripe, Reply};
+
+use crate::support::{self, session_json, MockStripe, Reply};
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const SESSIONS: &str = "/v1/identity/verification_sessions";

@@ -1,10 +1,9 @@
 //! Every generated endpoint function against a local server: the exact request on the wire,
 //! and the decoding of a realistic response with every field present.
 
-mod support;
-
 use stripe_identity::*;
-use support::{list_json, report_json, session_json, MockStripe, Reply};
+
+use crate::support::{self, list_json, report_json, session_json, MockStripe, Reply};
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 

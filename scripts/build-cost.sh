@@ -4,13 +4,17 @@
 # Prints CPU seconds, peak memory, crates compiled and release binary size, and the ratios.
 # Needs GNU time (/usr/bin/time, Debian's `time` package) and python3.
 #
-#   scripts/build-cost.sh            (about 10 minutes on 2 cores; the builds go to target/build-cost)
+#   scripts/build-cost.sh            (about 10 minutes on 2 cores; the builds go to target/build-cost,
+#                                     or build-cost/ under $CARGO_TARGET_DIR when it is set)
 #
 # Per-dependency costs: `cargo build --timings` in target/build-cost/{crate,bare}.
 set -euo pipefail
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-work="$root/target/build-cost"
+# Cargo's target directory (a relative CARGO_TARGET_DIR is relative to where this was started).
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+work="$target_dir/build-cost"
 rm -rf "$work"
 mkdir -p "$work/bare/src" "$work/crate/src"
 

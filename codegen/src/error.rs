@@ -51,11 +51,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
-pub(crate) fn push_pointer(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
-
 /// Drops serde_json's " at line X column Y" suffix: inside a fragment those numbers mislead.
 pub(crate) fn strip_position(message: &str) -> &str {
     match message.rfind(" at line ") {

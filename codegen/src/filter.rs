@@ -4,30 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{AdditionalProperties, Operation, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::error::{push_pointer, Error};
-use crate::load::{schema_pointer, Spec};
-use crate::parse;
-
-/// What the filter kept: operations in path order, and every schema they reach.
-#[derive(Debug)]
-pub struct Subset {
-    pub operations: Vec<SelectedOperation>,
-    pub schemas: BTreeMap<String, ReferenceOr<Schema>>,
-    /// The webhook event types of the kept resources (`identity.verification_session.verified`).
-    pub event_types: Vec<String>,
-}
-
-#[derive(Debug)]
-pub struct SelectedOperation {
-    pub path: String,
-    /// Lower-case HTTP method.
-    pub method: &'static str,
-    pub operation: Operation,
-    /// Its parameters and the path item's, each with its JSON pointer.
-    pub parameters: Vec<(String, Parameter)>,
-    /// JSON pointer of the operation, for errors.
-    pub pointer: String,
-}
+use crate::error::Error;
+use crate::ir::Method;
+use crate::load::Spec;
+use crate::subset::{SelectedOperation, SelectedParameter, Subset};
+use crate::{parse, pointer};
 
 /// What to keep of a spec.
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +21,6 @@ pub struct Selection<'a> {
     pub excluded: &'a BTreeSet<String>,
 }
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
 /// Keeps the paths under the prefixes and the schemas they reach, not following provided ones.
 pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     let mut operations = Vec::new();
@@ -50,19 +29,19 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     let kept = spec.path_names().filter(|p| selection.prefixes.iter().any(|prefix| p.starts_with(prefix.as_str())));
     for path in kept {
         let item = spec.path_item(path)?;
-        let path_pointer = push_pointer("#/paths", path);
+        let path_pointer = pointer::push("#/paths", path);
         if !item.servers.is_empty() {
-            return Err(Error::at(push_pointer(&path_pointer, "servers"), "per-path `servers` are not supported"));
+            return Err(Error::at(pointer::push(&path_pointer, "servers"), "per-path `servers` are not supported"));
         }
-        let shared = inline_parameters(&item.parameters, &push_pointer(&path_pointer, "parameters"))?;
+        let shared = inline_parameters(&item.parameters, &pointer::push(&path_pointer, "parameters"))?;
         for (method, operation) in item.iter() {
             let id = operation.operation_id.as_deref().unwrap_or_default();
             if selection.excluded.contains(id) {
                 skipped.insert(id.to_string());
                 continue;
             }
-            let pointer = push_pointer(&path_pointer, method);
-            let mut parameters = inline_parameters(&operation.parameters, &push_pointer(&pointer, "parameters"))?;
+            let pointer = pointer::push(&path_pointer, method);
+            let mut parameters = inline_parameters(&operation.parameters, &pointer::push(&pointer, "parameters"))?;
             // Path-level parameters apply to every operation that does not override them.
             for (at, parameter) in &shared {
                 let overridden = parameters.iter().any(|(_, p)| same_parameter(p, parameter));
@@ -71,7 +50,14 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
                 }
             }
             collect_operation_refs(operation, &parameters, &pointer, &mut pending)?;
-            let method = parse::METHODS.into_iter().find(|m| *m == method).unwrap_or("get");
+            let method = Method::from_key(method).unwrap_or(Method::Get);
+            let parameters = parameters
+                .into_iter()
+                .map(|(pointer, parameter)| {
+                    let schema = parse::parameter_schema(&parameter.parameter_data_ref().format, &pointer)?.clone();
+                    Ok(SelectedParameter { pointer, parameter, schema })
+                })
+                .collect::<Result<_, Error>>()?;
             let operation = operation.clone();
             operations.push(SelectedOperation { path: path.to_string(), method, operation, parameters, pointer });
         }
@@ -93,10 +79,10 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
             continue;
         }
         if !spec.has_schema(&name) {
-            return Err(Error::at(from, format!("$ref points at `{}`, which does not exist", schema_pointer(&name))));
+            return Err(Error::at(from, format!("$ref points at `{}`, which does not exist", pointer::schema(&name))));
         }
         let schema = spec.schema(&name)?;
-        collect_refs(&schema, &schema_pointer(&name), &mut pending)?;
+        collect_refs(&schema, &pointer::schema(&name), &mut pending)?;
         schemas.insert(name, schema);
     }
     let event_types = event_types(spec, selection.prefixes)?;
@@ -105,9 +91,6 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
 
 /// Where Stripe's spec lists every event type: the `enabled_events` a webhook endpoint takes.
 pub const EVENT_TYPES_PATH: &str = "/v1/webhook_endpoints";
-
-/// The JSON pointer of that list.
-pub const EVENT_TYPES_POINTER: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items";
 
 /// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
 /// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order. A spec without
@@ -138,7 +121,7 @@ fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
             _ => None,
         })
         .ok_or_else(|| {
-            Error::at(EVENT_TYPES_POINTER, "expected the string enum of event types a webhook endpoint can enable")
+            Error::at(pointer::EVENT_TYPES, "expected the string enum of event types a webhook endpoint can enable")
         })?;
     let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
     Ok(values.into_iter().filter(|v: &String| resources.iter().any(|r| v.starts_with(r.as_str()))).collect())
@@ -167,11 +150,11 @@ fn inline_parameters(list: &[ReferenceOr<Parameter>], pointer: &str) -> Result<V
     list.iter()
         .enumerate()
         .map(|(i, parameter)| {
-            let at = push_pointer(pointer, &i.to_string());
+            let at = pointer::push(pointer, &i.to_string());
             match parameter {
                 ReferenceOr::Item(parameter) => Ok((at, parameter.clone())),
                 ReferenceOr::Reference { .. } => {
-                    Err(Error::at(push_pointer(&at, "$ref"), "parameters by `$ref` are not supported"))
+                    Err(Error::at(pointer::push(&at, "$ref"), "parameters by `$ref` are not supported"))
                 }
             }
         })
@@ -190,28 +173,28 @@ fn collect_operation_refs(
 ) -> Result<(), Error> {
     for (at, parameter) in parameters {
         if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter.parameter_data_ref().format {
-            collect_refs(schema, &push_pointer(at, "schema"), out)?;
+            collect_refs(schema, &pointer::push(at, "schema"), out)?;
         }
     }
     if let Some(ReferenceOr::Item(body)) = &op.request_body {
-        let content = push_pointer(&push_pointer(pointer, "requestBody"), "content");
+        let content = pointer::push(&pointer::push(pointer, "requestBody"), "content");
         for (media, m) in &body.content {
             if let Some(schema) = &m.schema {
-                collect_refs(schema, &push_pointer(&push_pointer(&content, media), "schema"), out)?;
+                collect_refs(schema, &pointer::push(&pointer::push(&content, media), "schema"), out)?;
             }
         }
     }
-    let responses = push_pointer(pointer, "responses");
+    let responses = pointer::push(pointer, "responses");
     let statuses = op.responses.responses.iter().map(|(status, r)| (status.to_string(), r));
     for (status, response) in op.responses.default.iter().map(|r| ("default".to_string(), r)).chain(statuses) {
-        let at = push_pointer(&responses, &status);
+        let at = pointer::push(&responses, &status);
         let ReferenceOr::Item(response) = response else {
-            return Err(Error::at(push_pointer(&at, "$ref"), "responses by `$ref` are not supported"));
+            return Err(Error::at(pointer::push(&at, "$ref"), "responses by `$ref` are not supported"));
         };
-        let content = push_pointer(&at, "content");
+        let content = pointer::push(&at, "content");
         for (media, m) in &response.content {
             if let Some(schema) = &m.schema {
-                collect_refs(schema, &push_pointer(&push_pointer(&content, media), "schema"), out)?;
+                collect_refs(schema, &pointer::push(&pointer::push(&content, media), "schema"), out)?;
             }
         }
     }
@@ -226,7 +209,7 @@ fn collect_refs<S: std::borrow::Borrow<Schema>>(
 ) -> Result<(), Error> {
     let schema = match schema {
         ReferenceOr::Reference { reference } => {
-            out.push((component_name(reference, pointer)?.to_string(), push_pointer(pointer, "$ref")));
+            out.push((pointer::component_name(reference, pointer)?.to_string(), pointer::push(pointer, "$ref")));
             return Ok(());
         }
         ReferenceOr::Item(schema) => schema.borrow(),
@@ -234,50 +217,26 @@ fn collect_refs<S: std::borrow::Borrow<Schema>>(
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {
             for (key, child) in &object.properties {
-                collect_refs(child, &push_pointer(&push_pointer(pointer, "properties"), key), out)?;
+                collect_refs(child, &pointer::push(&pointer::push(pointer, "properties"), key), out)?;
             }
             if let Some(AdditionalProperties::Schema(child)) = &object.additional_properties {
-                collect_refs(child, &push_pointer(pointer, "additionalProperties"), out)?;
+                collect_refs(child, &pointer::push(pointer, "additionalProperties"), out)?;
             }
         }
         SchemaKind::Type(Type::Array(array)) => {
             if let Some(items) = &array.items {
-                collect_refs(items, &push_pointer(pointer, "items"), out)?;
+                collect_refs(items, &pointer::push(pointer, "items"), out)?;
             }
         }
         SchemaKind::AnyOf { any_of: arms }
         | SchemaKind::OneOf { one_of: arms }
         | SchemaKind::AllOf { all_of: arms } => {
-            let keyword = combinator_keyword(&schema.schema_kind);
+            let keyword = pointer::combinator(&schema.schema_kind);
             for (i, child) in arms.iter().enumerate() {
-                collect_refs(child, &push_pointer(&push_pointer(pointer, keyword), &i.to_string()), out)?;
+                collect_refs(child, &pointer::push(&pointer::push(pointer, keyword), &i.to_string()), out)?;
             }
         }
         _ => {}
     }
     Ok(())
-}
-
-/// `anyOf`, `oneOf` or `allOf`: the key a combinator schema is written with.
-pub fn combinator_keyword(kind: &SchemaKind) -> &'static str {
-    match kind {
-        SchemaKind::OneOf { .. } => "oneOf",
-        SchemaKind::AllOf { .. } => "allOf",
-        _ => "anyOf",
-    }
-}
-
-/// `NAME` of a `#/components/schemas/NAME` reference.
-pub fn component(reference: &str) -> Option<&str> {
-    reference.strip_prefix(SCHEMA_PREFIX)
-}
-
-/// [`component`], refusing other references.
-pub fn component_name<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Error> {
-    component(reference).ok_or_else(|| {
-        Error::at(
-            push_pointer(pointer, "$ref"),
-            format!("only local `{SCHEMA_PREFIX}…` references are supported, found `{reference}`"),
-        )
-    })
 }

@@ -1,15 +1,81 @@
 //! The model of what will be emitted. It knows Rust shapes, not OpenAPI: `lower` builds it,
 //! `emit` prints it, and `diff` compares two of them.
 
+use std::collections::BTreeMap;
+
 /// Everything generated from one spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     /// The `Stripe-Version` the generated code was made for.
     pub api_version: String,
-    pub types: Vec<TypeDef>,
+    pub types: Types,
     pub operations: Vec<Operation>,
     /// `(from, to)`: enums that convert into each other with `From`.
     pub conversions: Vec<(String, String)>,
+}
+
+/// Every type of an API, sorted by name, with the one index by name that every pass and printer
+/// looks types up in. Passes change what a type holds, never its name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Types {
+    defs: Vec<TypeDef>,
+    index: BTreeMap<String, usize>,
+}
+
+impl Types {
+    /// Sorts the definitions by name and indexes them.
+    pub fn new(mut defs: Vec<TypeDef>) -> Types {
+        defs.sort_by(|a, b| a.name.cmp(&b.name));
+        let index = defs.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        Types { defs, index }
+    }
+
+    /// The type named `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.position(name).map(|i| &self.defs[i])
+    }
+
+    /// Where the type named `name` is in the (sorted) list.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// The definitions, to change what they hold.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, TypeDef> {
+        self.defs.iter_mut()
+    }
+}
+
+impl FromIterator<TypeDef> for Types {
+    fn from_iter<I: IntoIterator<Item = TypeDef>>(defs: I) -> Types {
+        Types::new(defs.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Types {
+    type Item = TypeDef;
+    type IntoIter = std::vec::IntoIter<TypeDef>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.defs.into_iter()
+    }
+}
+
+impl<'t> IntoIterator for &'t Types {
+    type Item = &'t TypeDef;
+    type IntoIter = std::slice::Iter<'t, TypeDef>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.defs.iter()
+    }
+}
+
+impl std::ops::Deref for Types {
+    type Target = [TypeDef];
+
+    fn deref(&self) -> &[TypeDef] {
+        &self.defs
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,9 +157,10 @@ pub struct Field {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
-    /// Hidden from `Debug`: decided by type, so a field a future spec adds is hidden unless its
-    /// type is one that cannot hold personal data (see `lower::passes::redact_by_type`).
-    pub redacted: bool,
+    /// May hold personal data, so hidden from `Debug` (and replaced when an object is redacted):
+    /// decided by type, so a field a future spec adds is personal unless its type is one that
+    /// cannot hold personal data (see `lower::passes::mark_personal`).
+    pub personal: bool,
     /// The spec's `maxLength` of a string field: what a server checking requests enforces.
     pub max_length: Option<usize>,
 }
@@ -108,6 +175,9 @@ impl Field {
 /// The value Stripe puts in a personal field of a redacted object: an enum that lists it holds
 /// personal data (a person's `sex`), by the spec's own word.
 pub const REDACTED_VALUE: &str = "[redacted]";
+
+/// The catch-all variant of every open enum: it keeps a value the spec does not list.
+pub const UNRECOGNIZED: &str = "Unrecognized";
 
 /// Whether an enum with these variants holds personal data (it lists [`REDACTED_VALUE`]).
 pub fn is_personal(variants: &[Variant]) -> bool {
@@ -137,8 +207,8 @@ pub struct Arm {
     pub ty: Type,
     /// The arm's `object` value, when it has one.
     pub tag: Option<String>,
-    /// Hidden from `Debug`, by the same rule as a field.
-    pub redacted: bool,
+    /// May hold personal data, by the same rule as a field.
+    pub personal: bool,
 }
 
 /// A Rust type expression.
@@ -175,16 +245,154 @@ pub struct Operation {
     pub name: String,
     pub operation_id: String,
     pub doc: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// The path template as in the spec, such as `/v1/identity/verification_sessions/{session}`.
-    pub path: String,
+    pub method: Method,
+    pub path: PathTemplate,
+    /// One per placeholder of the path, in order.
     pub path_params: Vec<PathParam>,
     /// The params struct sent as the query string.
     pub query: Option<String>,
     /// The params struct sent as the form body.
     pub body: Option<String>,
     pub response: Type,
+}
+
+/// The HTTP methods an OpenAPI operation may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// Every method, as OpenAPI lists a path item's operations.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The method of a path item's key (`get`, `post`, …).
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.key() == key)
+    }
+
+    /// The path item's key: `get`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The method as HTTP spells it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template parsed once (`/v1/identity/verification_sessions/{session}`): literal
+/// segments and whole-segment placeholders. Naming, the endpoint functions and the fake's
+/// router all read it from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The segments after the leading `/`.
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    /// `{session}`: the placeholder's name, as in the spec.
+    Placeholder(String),
+}
+
+impl PathTemplate {
+    /// Parses a template: `None` unless it starts with `/` and every brace pair is a whole
+    /// segment named with letters, digits and `_`.
+    pub fn parse(path: &str) -> Option<PathTemplate> {
+        let rest = path.strip_prefix('/')?;
+        let segments = rest
+            .split('/')
+            .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                    Some(Segment::Placeholder(name.to_string()))
+                }
+                Some(_) => None,
+                None if segment.contains(['{', '}']) => None,
+                None => Some(Segment::Literal(segment.to_string())),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(PathTemplate { segments })
+    }
+
+    /// The placeholders' names, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Placeholder(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// The literal segment right before placeholder `name`: the collection it picks from
+    /// (`verification_sessions` for `{session}`).
+    pub fn collection_of(&self, name: &str) -> Option<&str> {
+        self.segments.windows(2).find_map(|pair| match pair {
+            [Segment::Literal(collection), Segment::Placeholder(p)] if p == name => Some(collection.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The template with each placeholder spelled by `placeholder` (its name in, its text out).
+    pub fn format(&self, mut placeholder: impl FnMut(&str) -> String) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Placeholder(name) => out.push_str(&placeholder(name)),
+            }
+        }
+        out
+    }
+}
+
+/// The template as the spec writes it.
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.format(|name| format!("{{{name}}}")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -242,5 +450,31 @@ impl std::fmt::Display for Type {
             Type::Emptyable(inner) => write!(f, "Emptyable<{inner}>"),
             Type::List(inner) => write!(f, "List<{inner}>"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_are_whole_segments() {
+        let path = PathTemplate::parse("/v1/identity/verification_sessions/{session}/cancel").unwrap();
+        assert_eq!(path.placeholders().collect::<Vec<_>>(), ["session"]);
+        assert_eq!(path.collection_of("session"), Some("verification_sessions"));
+        assert_eq!(path.to_string(), "/v1/identity/verification_sessions/{session}/cancel");
+        assert_eq!(path.format(|name| format!("<{name}>")), "/v1/identity/verification_sessions/<session>/cancel");
+        for malformed in ["v1/x", "/v1/{}", "/v1/{a-b}", "/v1/x{id}", "/v1/{id}.json", "/v1/}x{", "/v1/{{id}}"] {
+            assert_eq!(PathTemplate::parse(malformed), None, "{malformed}");
+        }
+    }
+
+    #[test]
+    fn methods_read_back_from_their_keys() {
+        for method in Method::ALL {
+            assert_eq!(Method::from_key(method.key()), Some(method));
+            assert_eq!(method.as_str(), method.key().to_uppercase());
+        }
+        assert_eq!(Method::from_key("GET"), None);
     }
 }

@@ -12,8 +12,8 @@ use openapiv3::{PathItem, ReferenceOr, Schema};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{push_pointer, strip_position, Error};
-use crate::parse;
+use crate::error::{strip_position, Error};
+use crate::{parse, pointer};
 
 /// A loaded spec: its outline, with paths and component schemas still unparsed.
 #[derive(Debug)]
@@ -111,7 +111,7 @@ impl Spec {
 
     /// Parses one path item into openapiv3's model.
     pub fn path_item(&self, path: &str) -> Result<PathItem, Error> {
-        let pointer = push_pointer("#/paths", path);
+        let pointer = pointer::push("#/paths", path);
         let raw = self.paths.get(path).ok_or_else(|| Error::at(&pointer, "no such path"))?;
         parse::path_item(raw.get(), &pointer)
     }
@@ -123,13 +123,8 @@ impl Spec {
 
     /// Parses one component schema into openapiv3's model.
     pub fn schema(&self, name: &str) -> Result<ReferenceOr<Schema>, Error> {
-        let pointer = schema_pointer(name);
+        let pointer = pointer::schema(name);
         let raw = self.schemas.get(name).ok_or_else(|| Error::at(&pointer, "no such schema"))?;
         parse::schema(raw.get(), &pointer)
     }
-}
-
-/// The JSON pointer of a component schema.
-pub fn schema_pointer(name: &str) -> String {
-    push_pointer("#/components/schemas", name)
 }

@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::ir::{Method, Segment};
+
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
     "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
@@ -63,10 +65,17 @@ fn ascii(name: String) -> String {
 /// `GET verification_sessions` → `list_verification_sessions`, `GET …/{id}` → `retrieve_…`,
 /// `POST` on a collection → `create_…`, on `{id}` → `update_…`, `POST …/{id}/cancel` →
 /// `cancel_verification_session`, `DELETE …/{id}` → `delete_…`.
-pub fn operation_name(method: &str, relative_path: &str) -> String {
-    let segments: Vec<&str> = relative_path.split('/').filter(|s| !s.is_empty()).collect();
-    let is_param = |s: &str| s.starts_with('{');
-    let statics: Vec<String> = segments.iter().filter(|s| !is_param(s)).map(|s| field_name(s)).collect();
+pub fn operation_name(method: Method, relative: &[Segment]) -> String {
+    let segments: Vec<&Segment> =
+        relative.iter().filter(|s| !matches!(s, Segment::Literal(literal) if literal.is_empty())).collect();
+    let is_param = |s: &Segment| matches!(s, Segment::Placeholder(_));
+    let statics: Vec<String> = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Literal(literal) => Some(field_name(literal)),
+            Segment::Placeholder(_) => None,
+        })
+        .collect();
     let ends_in_param = segments.last().is_some_and(|s| is_param(s));
     let (verb, resource) = match (segments.len(), ends_in_param) {
         // `/{id}/action`: an action on one object.
@@ -76,16 +85,16 @@ pub fn operation_name(method: &str, relative_path: &str) -> String {
         }
         (_, true) => {
             let verb = match method {
-                "get" => "retrieve",
-                "delete" => "delete",
+                Method::Get => "retrieve",
+                Method::Delete => "delete",
                 _ => "update",
             };
             (verb.to_string(), singular(&statics.join("_")))
         }
         _ => match method {
-            "get" => ("list".to_string(), statics.join("_")),
-            "post" => ("create".to_string(), singular(&statics.join("_"))),
-            other => (other.to_string(), statics.join("_")),
+            Method::Get => ("list".to_string(), statics.join("_")),
+            Method::Post => ("create".to_string(), singular(&statics.join("_"))),
+            other => (other.key().to_string(), statics.join("_")),
         },
     };
     if resource.is_empty() {
@@ -154,6 +163,7 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::PathTemplate;
 
     #[test]
     fn names_follow_rust_conventions() {
@@ -174,14 +184,17 @@ mod tests {
 
     #[test]
     fn operation_names_read_like_stripe_sdk_methods() {
-        assert_eq!(operation_name("get", "verification_sessions"), "list_verification_sessions");
-        assert_eq!(operation_name("post", "verification_sessions"), "create_verification_session");
-        assert_eq!(operation_name("get", "verification_sessions/{session}"), "retrieve_verification_session");
-        assert_eq!(operation_name("post", "verification_sessions/{session}"), "update_verification_session");
-        assert_eq!(operation_name("post", "verification_sessions/{session}/cancel"), "cancel_verification_session");
-        assert_eq!(operation_name("delete", "customers/{customer}"), "delete_customer");
-        assert_eq!(operation_name("get", "identity/verification_reports"), "list_identity_verification_reports");
-        assert_eq!(operation_name("post", "charges/search"), "create_charges_search");
+        let name = |method, relative: &str| {
+            operation_name(method, &PathTemplate::parse(&format!("/{relative}")).unwrap().segments)
+        };
+        assert_eq!(name(Method::Get, "verification_sessions"), "list_verification_sessions");
+        assert_eq!(name(Method::Post, "verification_sessions"), "create_verification_session");
+        assert_eq!(name(Method::Get, "verification_sessions/{session}"), "retrieve_verification_session");
+        assert_eq!(name(Method::Post, "verification_sessions/{session}"), "update_verification_session");
+        assert_eq!(name(Method::Post, "verification_sessions/{session}/cancel"), "cancel_verification_session");
+        assert_eq!(name(Method::Delete, "customers/{customer}"), "delete_customer");
+        assert_eq!(name(Method::Get, "identity/verification_reports"), "list_identity_verification_reports");
+        assert_eq!(name(Method::Post, "charges/search"), "create_charges_search");
     }
 
     #[test]

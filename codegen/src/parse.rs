@@ -20,7 +20,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::error::{push_pointer, strip_position, Error};
+use crate::error::{strip_position, Error};
+use crate::pointer;
 
 /// The methods a path item may hold, in openapiv3's order.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -131,23 +132,23 @@ fn schema_children<'v>(value: &'v Value, pointer: &str) -> Vec<(String, &'v Valu
     let mut out = Vec::new();
     let Some(map) = value.as_object() else { return out };
     if let Some(Value::Object(properties)) = map.get("properties") {
-        let at = push_pointer(pointer, "properties");
+        let at = pointer::push(pointer, "properties");
         let mut keys: Vec<&String> = properties.keys().collect();
         keys.sort();
-        out.extend(keys.into_iter().map(|k| (push_pointer(&at, k), &properties[k])));
+        out.extend(keys.into_iter().map(|k| (pointer::push(&at, k), &properties[k])));
     }
     for key in ["items", "not"] {
         if let Some(child) = map.get(key) {
-            out.push((push_pointer(pointer, key), child));
+            out.push((pointer::push(pointer, key), child));
         }
     }
     if let Some(child @ Value::Object(_)) = map.get("additionalProperties") {
-        out.push((push_pointer(pointer, "additionalProperties"), child));
+        out.push((pointer::push(pointer, "additionalProperties"), child));
     }
     for key in ["anyOf", "oneOf", "allOf"] {
         if let Some(Value::Array(arms)) = map.get(key) {
-            let at = push_pointer(pointer, key);
-            out.extend(arms.iter().enumerate().map(|(i, arm)| (push_pointer(&at, &i.to_string()), arm)));
+            let at = pointer::push(pointer, key);
+            out.extend(arms.iter().enumerate().map(|(i, arm)| (pointer::push(&at, &i.to_string()), arm)));
         }
     }
     out
@@ -169,7 +170,7 @@ pub fn locate_schema(value: &Value, pointer: &str) -> Error {
         let alone = Value::Object([(key.clone(), map[key].clone())].into_iter().collect());
         let failure = AnySchema::deserialize(&alone).err().or_else(|| SchemaData::deserialize(&alone).err());
         if let Some(e) = failure {
-            return Error::at(push_pointer(pointer, key), message(&e));
+            return Error::at(pointer::push(pointer, key), message(&e));
         }
     }
     match ReferenceOr::<Schema>::deserialize(value) {
@@ -183,46 +184,49 @@ pub fn check_schema<S: Borrow<Schema>>(parsed: &ReferenceOr<S>, raw: &Value, poi
     let ReferenceOr::Item(schema) = parsed else { return Ok(()) };
     let schema = schema.borrow();
     if raw.get("$ref").is_some() {
-        return Err(Error::at(push_pointer(pointer, "$ref"), "`$ref` must be a string"));
+        return Err(Error::at(pointer::push(pointer, "$ref"), "`$ref` must be a string"));
     }
     if let Some(map) = raw.as_object() {
         let mut unknown: Vec<&String> =
             map.keys().filter(|k| !k.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&k.as_str())).collect();
         unknown.sort();
         if let Some(key) = unknown.first() {
-            return Err(Error::at(push_pointer(pointer, key), format!("`{key}` is not an OpenAPI 3.0 schema keyword")));
+            return Err(Error::at(
+                pointer::push(pointer, key),
+                format!("`{key}` is not an OpenAPI 3.0 schema keyword"),
+            ));
         }
     }
     let child = |key: &str| raw.get(key).unwrap_or(&Value::Null);
     let arms = |key: &str, arms: &[ReferenceOr<Schema>]| -> Result<(), Error> {
-        let at = push_pointer(pointer, key);
+        let at = pointer::push(pointer, key);
         for (i, arm) in arms.iter().enumerate() {
             let raw_arm = child(key).get(i).unwrap_or(&Value::Null);
-            check_schema(arm, raw_arm, &push_pointer(&at, &i.to_string()))?;
+            check_schema(arm, raw_arm, &pointer::push(&at, &i.to_string()))?;
         }
         Ok(())
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {
-            let at = push_pointer(pointer, "properties");
+            let at = pointer::push(pointer, "properties");
             for (name, property) in &object.properties {
                 let raw_property = child("properties").get(name).unwrap_or(&Value::Null);
-                check_schema(property, raw_property, &push_pointer(&at, name))?;
+                check_schema(property, raw_property, &pointer::push(&at, name))?;
             }
             if let Some(AdditionalProperties::Schema(values)) = &object.additional_properties {
-                check_schema(values, child("additionalProperties"), &push_pointer(pointer, "additionalProperties"))?;
+                check_schema(values, child("additionalProperties"), &pointer::push(pointer, "additionalProperties"))?;
             }
             Ok(())
         }
         SchemaKind::Type(Type::Array(array)) => match &array.items {
-            Some(items) => check_schema(items, child("items"), &push_pointer(pointer, "items")),
+            Some(items) => check_schema(items, child("items"), &pointer::push(pointer, "items")),
             None => Ok(()),
         },
         SchemaKind::Type(_) => Ok(()),
         SchemaKind::AnyOf { any_of } => arms("anyOf", any_of),
         SchemaKind::OneOf { one_of } => arms("oneOf", one_of),
         SchemaKind::AllOf { all_of } => arms("allOf", all_of),
-        SchemaKind::Not { .. } => Err(Error::at(push_pointer(pointer, "not"), "`not` schemas are not supported")),
+        SchemaKind::Not { .. } => Err(Error::at(pointer::push(pointer, "not"), "`not` schemas are not supported")),
         SchemaKind::Any(any) => any_schema(any, raw, pointer),
     }
 }
@@ -250,16 +254,16 @@ fn any_schema(any: &AnySchema, raw: &Value, pointer: &str) -> Result<(), Error> 
         };
     };
     let Some(allowed) = type_keys(ty) else {
-        return Err(Error::at(push_pointer(pointer, "type"), format!("unsupported type `{ty}`")));
+        return Err(Error::at(pointer::push(pointer, "type"), format!("unsupported type `{ty}`")));
     };
     if let Some(key) = keys.iter().find(|k| **k != "type" && !allowed.contains(k)) {
-        return Err(Error::at(push_pointer(pointer, key), format!("`{key}` does not go with `type: {ty}`")));
+        return Err(Error::at(pointer::push(pointer, key), format!("`{key}` does not go with `type: {ty}`")));
     }
     let wrong_value = raw.get("enum").and_then(Value::as_array).and_then(|values| {
         values.iter().position(|v| !v.is_null() && json_kind(v) != ty && !(ty == "number" && v.is_number()))
     });
     if let Some(i) = wrong_value {
-        let at = push_pointer(&push_pointer(pointer, "enum"), &i.to_string());
+        let at = pointer::push(&pointer::push(pointer, "enum"), &i.to_string());
         return Err(Error::at(at, format!("an enum value of a `{ty}` schema must be a {ty}")));
     }
     Err(Error::at(pointer, format!("a `{ty}` schema whose keywords do not fit together")))
@@ -290,10 +294,10 @@ fn schema_positions(item: &Value) -> Vec<(String, &Value)> {
         let Some(operation) = item.get(method) else { continue };
         let at = format!("/{method}");
         let body = operation.get("requestBody").and_then(|b| b.get("content"));
-        out.extend(media_schemas(body, &push_pointer(&push_pointer(&at, "requestBody"), "content")));
+        out.extend(media_schemas(body, &pointer::push(&pointer::push(&at, "requestBody"), "content")));
         if let Some(Value::Object(responses)) = operation.get("responses") {
             for (status, response) in responses {
-                let content_at = push_pointer(&push_pointer(&push_pointer(&at, "responses"), status), "content");
+                let content_at = pointer::push(&pointer::push(&pointer::push(&at, "responses"), status), "content");
                 out.extend(media_schemas(response.get("content"), &content_at));
             }
         }
@@ -314,7 +318,7 @@ fn media_schemas<'v>(content: Option<&'v Value>, at: &str) -> Vec<(String, &'v V
     let Some(Value::Object(content)) = content else { return Vec::new() };
     content
         .iter()
-        .filter_map(|(media, m)| m.get("schema").map(|s| (push_pointer(&push_pointer(at, media), "schema"), s)))
+        .filter_map(|(media, m)| m.get("schema").map(|s| (pointer::push(&pointer::push(at, media), "schema"), s)))
         .collect()
 }
 
@@ -330,12 +334,12 @@ fn locate_in_path_item(item: &Value, pointer: &str, error: &serde_json::Error) -
     }
     for method in METHODS {
         let Some(operation) = item.get(method) else { continue };
-        let at = push_pointer(pointer, method);
+        let at = pointer::push(pointer, method);
         if let Some(e) = failing_parameter(operation, &at) {
             return e;
         }
         if let Some(body) = operation.get("requestBody") {
-            let at = push_pointer(&at, "requestBody");
+            let at = pointer::push(&at, "requestBody");
             if let Err(e) = ReferenceOr::<RequestBody>::deserialize(body) {
                 return failing_key::<RequestBody>(body, json!({ "content": {} }), &at)
                     .unwrap_or(Error::at(at, message(&e)));
@@ -343,7 +347,7 @@ fn locate_in_path_item(item: &Value, pointer: &str, error: &serde_json::Error) -
         }
         if let Some(Value::Object(responses)) = operation.get("responses") {
             for (status, response) in responses {
-                let at = push_pointer(&push_pointer(&at, "responses"), status);
+                let at = pointer::push(&pointer::push(&at, "responses"), status);
                 if let Err(e) = ReferenceOr::<Response>::deserialize(response) {
                     let base = json!({ "description": "" });
                     return failing_key::<Response>(response, base, &at).unwrap_or(Error::at(at, message(&e)));
@@ -363,7 +367,7 @@ fn failing_parameter(owner: &Value, at: &str) -> Option<Error> {
     let list = owner.get("parameters")?.as_array()?;
     list.iter().enumerate().find_map(|(i, parameter)| {
         let error = ReferenceOr::<Parameter>::deserialize(parameter).err()?;
-        let at = push_pointer(&push_pointer(at, "parameters"), &i.to_string());
+        let at = pointer::push(&pointer::push(at, "parameters"), &i.to_string());
         let has_schema = ["schema", "content", "$ref"].iter().any(|key| parameter.get(key).is_some());
         if !has_schema {
             return Some(Error::at(at, "a parameter without a `schema` is not supported"));
@@ -386,7 +390,7 @@ fn failing_key<T: DeserializeOwned>(value: &Value, base: Value, at: &str) -> Opt
         let mut probe = base.clone();
         probe[key.as_str()] = map[key].clone();
         let error = T::deserialize(&probe).err()?;
-        Some(Error::at(push_pointer(at, key), message(&error)))
+        Some(Error::at(pointer::push(at, key), message(&error)))
     })
 }
 
@@ -398,7 +402,7 @@ pub fn parameter_schema<'p>(
     match schema {
         ParameterSchemaOrContent::Schema(schema) => Ok(schema),
         ParameterSchemaOrContent::Content(_) => Err(Error::at(
-            push_pointer(pointer, "content"),
+            pointer::push(pointer, "content"),
             "a parameter without a `schema` (`content` instead) is not supported",
         )),
     }

@@ -125,7 +125,7 @@ fn reserved_words_become_valid_fields() {
 fn deleted_objects_and_search_results() {
     let api = api();
     assert_eq!(field(&api, "DeletedThing", "deleted").ty, Type::Bool);
-    let search = api.operations.iter().find(|op| op.path == "/v1/things/search").unwrap();
+    let search = api.operations.iter().find(|op| op.path.to_string() == "/v1/things/search").unwrap();
     assert_eq!(search.response, named("SearchResult"));
     assert_eq!(field(&api, "SearchResult", "data").ty, Type::Vec(Box::new(named("Thing"))));
 }
@@ -135,7 +135,7 @@ fn emptyable_params_and_operations_with_query_and_body() {
     let api = api();
     assert_eq!(field(&api, "CreateThingParams", "limits").ty, Type::Emptyable(Box::new(named("CreateThingLimits"))));
     assert!(!field(&api, "CreateThingParams", "name").optional());
-    let put = api.operations.iter().find(|op| op.method == "PUT").unwrap();
+    let put = api.operations.iter().find(|op| op.method == stripe_identity_codegen::ir::Method::Put).unwrap();
     assert_eq!(put.name, "update_things_widget");
     assert_eq!(put.query.as_deref(), Some("UpdateThingsWidgetParams"));
     assert_eq!(put.body.as_deref(), Some("UpdateThingsWidgetBodyParams"));

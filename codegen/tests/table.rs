@@ -25,11 +25,15 @@ fn every_spec_version_renders_a_table_with_every_operation() {
         syn::parse_file(&table).unwrap_or_else(|e| panic!("{spec}: the table is not Rust: {e}"));
         assert_eq!(output.api.operations.len(), 8, "{spec}");
         for op in &output.api.operations {
-            let row = format!(
-                "id: \"{}\",\n        method: \"{}\",\n        path: \"{}\"",
-                op.operation_id, op.method, op.path
-            );
-            assert!(table.contains(&row), "{spec}: no row for {}", op.operation_id);
+            let id = format!("id: \"{}\",", op.operation_id);
+            let start = table.find(&id).unwrap_or_else(|| panic!("{spec}: no row for {}", op.operation_id));
+            let row = &table[start..start + table[start..].find("response:").unwrap()];
+            let method = format!("{:?}", op.method);
+            assert!(row.contains(&format!("method: Method::{method},")), "{spec}: {row}");
+            assert!(row.contains(&format!("text: \"{}\"", op.path)), "{spec}: {row}");
+            for placeholder in op.path.placeholders() {
+                assert!(row.contains(&format!("Segment::Placeholder(\"{placeholder}\")")), "{spec}: {row}");
+            }
         }
         assert!(table.contains(&format!("pub const API_VERSION: &str = \"{}\";", output.api.api_version)));
     }

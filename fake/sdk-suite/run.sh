@@ -5,14 +5,19 @@
 #   bash fake/sdk-suite/run.sh [FAKE_BINARY]     # default: ${CARGO_TARGET_DIR:-target}/debug/stripe-identity-fake
 #   STRIPE_SECRET_KEY=sk_test_… bash fake/sdk-suite/run.sh   # Stripe's test mode, fake_only steps skipped
 #
-# The SDKs are installed once into target/sdk-suite/ (override with SDK_SUITE_CACHE) and reused.
+# The SDKs are installed once into sdk-suite/ of Cargo's target directory (${CARGO_TARGET_DIR:-target};
+# override with SDK_SUITE_CACHE) and reused.
 # Exits non-zero when either runner reports a failure.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
-CACHE="${SDK_SUITE_CACHE:-$ROOT/target/sdk-suite}"
+# Cargo's target directory (a relative CARGO_TARGET_DIR is taken from the repository's root):
+# not target/ when CARGO_TARGET_DIR says otherwise.
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+CACHE="${SDK_SUITE_CACHE:-$TARGET_DIR/sdk-suite}"
 SPEC="$ROOT/spec/stripe.json"
 SCENARIO="$HERE/scenario.json"
 NODE_SDK_VERSION=23.1.0
@@ -60,7 +65,7 @@ if [ -n "${STRIPE_SECRET_KEY:-}" ]; then
   esac
   echo "sdk-suite: against Stripe's test mode (https://api.stripe.com); fake_only steps are skipped"
 else
-  FAKE="${1:-${CARGO_TARGET_DIR:-target}/debug/stripe-identity-fake}"
+  FAKE="${1:-$TARGET_DIR/debug/stripe-identity-fake}"
   if [ ! -x "$FAKE" ]; then
     echo "sdk-suite: no fake binary at $FAKE (build it, or pass its path)" >&2
     exit 2

@@ -62,11 +62,11 @@ type Handler = fn(&mut Books, Call) -> Result<Value, StripeError>;
 pub fn handler(operation_id: &str) -> Option<Handler> {
     let handler: Handler = match operation_id {
         "GetIdentityVerificationReports" => {
-            |books, call| list::page(books, REPORT_OBJECT, call.operation.path, &call.params)
+            |books, call| list::page(books, REPORT_OBJECT, call.operation.path.text, &call.params)
         }
         "GetIdentityVerificationReportsReport" => |books, call| lifecycle::report(books, &id(&call)),
         "GetIdentityVerificationSessions" => {
-            |books, call| list::page(books, SESSION_OBJECT, call.operation.path, &call.params)
+            |books, call| list::page(books, SESSION_OBJECT, call.operation.path.text, &call.params)
         }
         "PostIdentityVerificationSessions" => {
             |books, call| lifecycle::create(books, call.params, call.base_url, &call.cause)
@@ -80,7 +80,7 @@ pub fn handler(operation_id: &str) -> Option<Handler> {
             |books, call| lifecycle::redact(books, &id(&call), &call.cause)
         }
         "GetWebhookEndpoints" => |books, call| {
-            list::page(books, ENDPOINT_OBJECT, call.operation.path, &call.params).map(endpoints::hide_secrets)
+            list::page(books, ENDPOINT_OBJECT, call.operation.path.text, &call.params).map(endpoints::hide_secrets)
         },
         "PostWebhookEndpoints" => |books, call| endpoints::create(books, call.params),
         "GetWebhookEndpointsWebhookEndpoint" => |books, call| endpoints::retrieve(books, &id(&call)),

@@ -36,6 +36,7 @@ mod auth;
 mod control;
 mod delivery;
 mod endpoints;
+mod expand_only;
 mod fault;
 mod form;
 mod http;
@@ -48,7 +49,6 @@ mod page;
 mod pipeline;
 mod reports;
 mod ring;
-mod sensitive;
 mod shape;
 mod shared;
 mod state;
@@ -218,7 +218,7 @@ impl FakeStripe {
         control::reset(&self.shared, &Scope::All);
     }
 
-    /// The `operationId` of every operation in the fake's spec, in the spec's order.
+    /// The `operationId` of every operation in the fake's spec, sorted by path, then by method.
     pub fn operations() -> Vec<&'static str> {
         table::OPERATIONS.iter().map(|op| op.id).collect()
     }

@@ -21,7 +21,7 @@ use crate::limits::{LOGGED_BODY_BYTES, LOGGED_HEADER_BYTES};
 use crate::log::Recorded;
 use crate::shared::Shared;
 use crate::state::Cause;
-use crate::table::{self, Operation};
+use crate::table::{self, Method, Operation};
 use crate::webhooks::DELIVERY_HEADER;
 use crate::{control, form, page, shape, validate};
 
@@ -194,7 +194,7 @@ fn answer(result: Result<Value, StripeError>, request_id: &str) -> Answer {
 /// A POST's `Idempotency-Key`, checked; other methods ignore it, as Stripe does.
 fn idempotency_key(operation: &Operation, request: &Received) -> Result<Option<String>, StripeError> {
     match request.headers.get("idempotency-key") {
-        Some(value) if operation.method == "POST" => idempotency::key(value.as_bytes()).map(Some),
+        Some(value) if operation.method == Method::Post => idempotency::key(value.as_bytes()).map(Some),
         _ => Ok(None),
     }
 }
@@ -206,13 +206,13 @@ fn params(operation: &Operation, request: &Received) -> Result<Map<String, Value
         return Err(StripeError::invalid(None, "The request body must be UTF-8 form data."));
     };
     let text = match (request.query.is_empty(), body.is_empty(), operation.method) {
-        (_, _, "GET" | "DELETE") => request.query.clone(),
+        (_, _, Method::Get | Method::Delete) => request.query.clone(),
         (true, _, _) => body.to_string(),
         (false, true, _) => request.query.clone(),
         (false, false, _) => format!("{}&{body}", request.query),
     };
     let given = form::parse(&text)?;
-    let shape = if operation.method == "POST" { operation.body } else { operation.query };
+    let shape = if operation.method == Method::Post { operation.body } else { operation.query };
     let params = match shape {
         Some(shape) => validate::params(shape, given)?,
         None if given.is_empty() => Map::new(),
@@ -233,23 +233,9 @@ fn params(operation: &Operation, request: &Received) -> Result<Map<String, Value
 /// segment must match: an empty one (`…/verification_sessions//`) or a trailing slash matches
 /// nothing, as at Stripe.
 pub fn route(method: &str, path: &str) -> Option<(&'static Operation, Vec<String>)> {
-    let segments: Vec<&str> = path.split('/').collect();
-    table::OPERATIONS.iter().filter(|op| op.method == method).find_map(|op| {
-        let template: Vec<&str> = op.path.split('/').collect();
-        if template.len() != segments.len() {
-            return None;
-        }
-        let mut values = Vec::new();
-        for (want, got) in template.iter().zip(&segments) {
-            if want.starts_with('{') {
-                if got.is_empty() {
-                    return None;
-                }
-                values.push(percent_decode_str(got).decode_utf8().ok()?.into_owned());
-            } else if want != got {
-                return None;
-            }
-        }
-        Some((op, values))
+    table::OPERATIONS.iter().filter(|op| op.method.as_str() == method).find_map(|op| {
+        let values = op.path.matches(path)?;
+        let decoded = values.iter().map(|value| Some(percent_decode_str(value).decode_utf8().ok()?.into_owned()));
+        Some((op, decoded.collect::<Option<Vec<String>>>()?))
     })
 }

@@ -1,12 +1,12 @@
 //! Objects as the spec shapes them. [`present`] is the one way an object leaves the fake (an
 //! answer, an event, a control route's result): expand what `expand[]` names, hide Stripe's
-//! sensitive results it does not name, then [`conform`]: exactly the shape's fields, `null` where
+//! expand-only results it does not name, then [`conform`]: exactly the shape's fields, `null` where
 //! nullable, absent where optional and not nullable. [`redact`] blanks what the spec's types mark
 //! personal; [`can_expand`] says what `expand[]` may name.
 
 use serde_json::{Map, Value};
 
-use crate::sensitive;
+use crate::expand_only;
 use crate::table::Shape;
 
 /// `value` as an answer of `shape`, with `expand` applied; `lookup` finds the objects that
@@ -15,7 +15,7 @@ pub fn present(shape: &Shape, mut value: Value, expand: &[String], lookup: &dyn 
     for path in expand {
         expand_path(&mut value, path, lookup);
     }
-    sensitive::hide_unexpanded(&mut value, "", expand);
+    expand_only::hide_unexpanded(&mut value, "", expand);
     conform(shape, value)
 }
 
@@ -103,7 +103,7 @@ fn blank(shape: &Shape, value: &mut Value, nullable: bool, keep: &dyn Fn(&str) -
 
 /// Whether `expand[]` may name `path` in a response of this shape: each segment a field (or
 /// `data` of a list), at most four deep as at Stripe, ending on an id-or-object, an object, or
-/// one of Stripe's sensitive results.
+/// one of Stripe's expand-only results.
 pub fn can_expand(shape: &Shape, path: &str) -> bool {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.len() > 4 {
@@ -119,7 +119,7 @@ pub fn can_expand(shape: &Shape, path: &str) -> bool {
             },
         };
     }
-    is_expandable(shape) || shape.fields().is_some() || sensitive::is_sensitive(path.trim_start_matches("data."))
+    is_expandable(shape) || shape.fields().is_some() || expand_only::is_expand_only(path.trim_start_matches("data."))
 }
 
 fn is_expandable(shape: &Shape) -> bool {

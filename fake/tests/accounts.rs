@@ -2,11 +2,10 @@
 //! test suites can share one fake without seeing each other's objects, events, idempotent
 //! answers or requests.
 
-mod common;
-
-use common::{assert_stripe_error, raw_with};
 use serde_json::Value;
 use stripe_identity_fake::FakeStripe;
+
+use crate::common::{self, assert_stripe_error, raw_with};
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 

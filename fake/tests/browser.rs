@@ -1,10 +1,8 @@
 //! The hosted verification page and the Stripe.js stand-in in a real browser: headless
 //! Chromium driven over WebDriver (chromedriver), every server on 127.0.0.1. Its own command,
 //! as it needs a browser (the `browser` feature keeps it out of the plain test command):
-//! `cargo test -p stripe-identity-fake --features browser --test browser -- --test-threads=1`
+//! `cargo test -p stripe-identity-fake --features browser --test integration browser:: -- --test-threads=1`
 //! (Debian: `apt-get install chromium chromium-driver`).
-
-mod common;
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -13,6 +11,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use stripe_identity_fake::FakeStripe;
+
+use crate::common;
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -1,8 +1,6 @@
 //! Every generated endpoint function against the fake, and the fake against the spec: each
 //! operation of the spec has a handler and was called here.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use stripe_identity::*;

@@ -1,10 +1,9 @@
 //! Stripe's errors, exactly: shape, status, `param`, `Request-Id`; validation from the spec's
 //! tables; keys; routes; idempotency.
 
-mod common;
-
-use common::{assert_stripe_error, raw, raw_with};
 use stripe_identity_fake::FakeStripe;
+
+use crate::common::{assert_stripe_error, raw, raw_with};
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 

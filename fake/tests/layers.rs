@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 const LAYERS: &[&[&str]] = &[
     &["table", "limits", "answer"],
     &["ring"],
-    &["auth", "form", "fault", "idempotency", "sensitive"],
+    &["auth", "form", "fault", "idempotency", "expand_only"],
     &["log", "shape", "validate", "webhooks"],
     &["state"],
     &["reports", "list"],

@@ -1,12 +1,11 @@
 //! A VerificationSession's life through the typed client: create, process, verify or fail,
 //! cancel, redact; reports whose checks follow the options; events delivered signed.
 
-mod common;
-
-use common::receiver;
 use stripe_identity::webhook::EventObject;
 use stripe_identity::*;
 use stripe_identity_fake::FakeStripe;
+
+use crate::common::receiver;
 
 fn document_session() -> CreateVerificationSessionParams {
     let document = CreateVerificationSessionOptionsDocument::new()

@@ -1,11 +1,10 @@
 //! The shapes the official SDKs see: keys absent where the spec makes them optional and not
 //! nullable, reports' `options`, single-use secrets, Stripe's limits and its 429.
 
-mod common;
-
-use common::{assert_stripe_error, raw, raw_with};
 use serde_json::{json, Value};
 use stripe_identity_fake::{FakeStripe, Fault, TEST_KEY};
+
+use crate::common::{assert_stripe_error, raw, raw_with};
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const AUTH: (&str, &str) = ("Authorization", "Bearer sk_test_fake");

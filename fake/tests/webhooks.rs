@@ -2,15 +2,14 @@
 //! counting down, duplicates and reordering on demand (and what they do to a handler that does
 //! not deduplicate), and endpoints through Stripe's own `/v1/webhook_endpoints`.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use common::{raw, raw_with};
 use serde_json::Value;
 use stripe_identity::webhook;
 use stripe_identity_fake::{DeliveryPolicy, FakeStripe};
+
+use crate::common::{self, raw, raw_with};
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const SECRET: &str = "whsec_test_retries";

@@ -9,9 +9,16 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Where the throwaway crates and their target directory go: Cargo's scratch directory for
+/// integration tests, inside whatever target directory this build uses (`CARGO_TARGET_DIR`
+/// included), never the source tree.
+pub fn builds() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-builds")
+}
+
 /// Writes crate `name` with `files` (paths under `src/`), then runs `cargo <command>` on it.
 pub fn cargo(name: &str, files: &[(&str, &str)], command: &str) -> Output {
-    let builds = root().join("target/generated-builds");
+    let builds = builds();
     let dir: PathBuf = builds.join(name);
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let manifest = format!(

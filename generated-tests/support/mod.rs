@@ -1,13 +1,18 @@
 //! A stand-in for api.stripe.com on 127.0.0.1: it records each request and answers from a
 //! script. It lives as long as the test that starts it (the task is aborted on drop).
+//! Beside it, [`crate_builder`] (throwaway crates built with Cargo) and [`samples`] (JSON
+//! values of any generated type).
 
-#![allow(dead_code)] // Each test binary uses its own part of this module.
+#![allow(dead_code)] // Each test module uses its own part of this module.
 
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+pub mod crate_builder;
+pub mod samples;
 
 /// One request as the server received it.
 #[derive(Clone, Debug)]

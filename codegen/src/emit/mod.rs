@@ -13,15 +13,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::Error;
-use crate::ir::{Api, Type};
+use crate::ir::{Api, Type, Types};
 
 /// Prints the whole API as formatted Rust source.
 ///
 /// `runtime` is the path of the crate the generated code calls (`crate` inside stripe-identity).
 pub fn render(api: &Api, runtime: &str, header: &str) -> Result<String, Error> {
     let rt: syn::Path = syn::parse_str(runtime).map_err(|e| Error::msg(format!("runtime path `{runtime}`: {e}")))?;
-    let index = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let emitter = Emitter { rt, index };
+    let emitter = Emitter { rt, types: &api.types };
     let api_version = &api.api_version;
     let types = api.types.iter().map(|t| emitter.type_def(t));
     let operations = api.operations.iter().map(|op| emitter.operation(op));
@@ -51,8 +50,8 @@ fn format_file(tokens: TokenStream, header: &str) -> Result<String, Error> {
 
 struct Emitter<'a> {
     rt: syn::Path,
-    /// Every type by name, for what one type's code needs of another (a model's placeholder).
-    index: std::collections::BTreeMap<&'a str, &'a crate::ir::TypeDef>,
+    /// Every type, for what one type's code needs of another (a model's placeholder).
+    types: &'a Types,
 }
 
 impl Emitter<'_> {

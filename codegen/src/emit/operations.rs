@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
-use crate::ir::Operation;
+use crate::ir::{Method, Operation};
 
 impl Emitter<'_> {
     pub(super) fn operation(&self, op: &Operation) -> TokenStream {
@@ -15,10 +15,10 @@ impl Emitter<'_> {
         let response = self.ty(&op.response);
 
         // `{session}` in the template becomes the (encoded) argument of that name.
-        let mut template = op.path.clone();
-        for param in &op.path_params {
-            template = template.replace(&format!("{{{}}}", param.wire), &format!("{{{}}}", param.name));
-        }
+        let template = op.path.format(|wire| {
+            let param = op.path_params.iter().find(|p| p.wire == wire);
+            format!("{{{}}}", param.map_or(wire, |p| p.name.as_str()))
+        });
         let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| format_ident!("{}", p.name)).collect();
         let path = if path_args.is_empty() {
             quote!(let path = #template;)
@@ -43,7 +43,7 @@ impl Emitter<'_> {
             (Some(q), Some(b)) => {
                 args.push(quote!(query: &#q));
                 args.push(quote!(params: &#b));
-                let method = format_ident!("{}", op.method);
+                let method = format_ident!("{}", op.method.as_str());
                 quote!(client.send(#rt::Method::#method, path, query, Some(params)))
             }
             (Some(params), None) | (None, Some(params)) => {
@@ -64,12 +64,12 @@ impl Emitter<'_> {
     /// `client.get(path, query)`, `client.post(path, form)`, `client.delete(path, query)`.
     fn simple_call(&self, op: &Operation, params: TokenStream) -> TokenStream {
         let rt = &self.rt;
-        match op.method.as_str() {
-            "GET" => quote!(client.get(path, #params)),
-            "POST" => quote!(client.post(path, #params)),
-            "DELETE" => quote!(client.delete(path, #params)),
+        match op.method {
+            Method::Get => quote!(client.get(path, #params)),
+            Method::Post => quote!(client.post(path, #params)),
+            Method::Delete => quote!(client.delete(path, #params)),
             other => {
-                let method = format_ident!("{}", other);
+                let method = format_ident!("{}", other.as_str());
                 quote!(client.send(#rt::Method::#method, path, &(), Some(#params)))
             }
         }

@@ -11,8 +11,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
+use crate::ir::UNRECOGNIZED;
 use crate::ir::{Field, Type, TypeKind};
-use crate::lower::UNRECOGNIZED;
 
 impl Emitter<'_> {
     /// `new()` with every field at its placeholder, `Default` as the same, and the setters.
@@ -70,7 +70,7 @@ impl Emitter<'_> {
 
     fn named_placeholder(&self, name: &str, depth: usize) -> TokenStream {
         let ident = format_ident!("{}", name);
-        let Some(def) = self.index.get(name).filter(|_| depth < 8) else { return quote!(#ident::new()) };
+        let Some(def) = self.types.get(name).filter(|_| depth < 8) else { return quote!(#ident::new()) };
         match &def.kind {
             TypeKind::Struct(s) if def.role.sent => {
                 let args = s.fields.iter().filter(|f| !f.optional()).map(|f| self.placeholder(&f.ty, depth + 1));

@@ -1,40 +1,144 @@
 //! IR → the spec as data: one `static` shape per type and one row per operation, for code that
-//! must check or produce Stripe's wire format at run time (the fake Stripe validates requests
-//! and redacts objects with it) instead of keeping a hand-written list that drifts from the spec.
+//! must check or produce Stripe's wire format at run time (the fake Stripe validates requests,
+//! routes them and redacts objects with it) instead of keeping a hand-written list that drifts
+//! from the spec.
 //!
-//! The output names types it does not define: `Shape`, `Field` and `Operation` must be in scope
-//! where it is included (see the fake's `table` module for their definitions).
-
-use std::collections::BTreeMap;
+//! The output is self-contained: it starts with the definitions of the types it is written in
+//! ([`contract`]), so the printer and the reader share one definition.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::Error;
-use crate::ir::{Api, Field, Operation, Type, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Method, Operation, Segment, Type, TypeDef, TypeKind, Types};
 
 /// Prints the tables as formatted Rust source.
 pub fn render_table(api: &Api, header: &str) -> Result<String, Error> {
     let api_version = &api.api_version;
-    let aliases: BTreeMap<&str, &Type> = api
-        .types
-        .iter()
-        .filter_map(|t| match &t.kind {
-            TypeKind::Alias(ty) => Some((t.name.as_str(), ty)),
-            _ => None,
-        })
-        .collect();
-    let tables = Tables { aliases };
+    let tables = Tables { types: &api.types };
+    let contract = contract();
     let operations = api.operations.iter().map(|op| tables.operation(op));
     let shapes = api.types.iter().filter_map(|t| tables.type_def(t));
     let tokens = quote! {
+        #contract
         /// The Stripe API version of the spec these tables come from.
         pub const API_VERSION: &str = #api_version;
-        /// Every generated operation, in the spec's order.
+        /// Every generated operation, sorted by path, then by method as OpenAPI lists them.
         pub static OPERATIONS: &[Operation] = &[#(#operations),*];
         #(#shapes)*
     };
     super::format_file(tokens, header)
+}
+
+/// The types the tables are written in, with what every reader needs of them (a path's match).
+fn contract() -> TokenStream {
+    let methods: Vec<proc_macro2::Ident> = Method::ALL.iter().map(|m| method_ident(*m)).collect();
+    let spellings = Method::ALL.iter().map(|m| m.as_str());
+    quote! {
+        /// What a parameter or an object field holds.
+        #[derive(Debug)]
+        pub enum Shape {
+            String,
+            Integer,
+            Number,
+            Bool,
+            /// Seconds since the epoch.
+            Timestamp,
+            /// Anything (or a type the runtime provides, such as Stripe's error).
+            Json,
+            /// One of these strings.
+            Enum { values: &'static [&'static str] },
+            /// An object with these fields, and no others.
+            Object { fields: &'static [Field] },
+            /// A string-keyed map.
+            Map { of: &'static Shape },
+            Array { of: &'static Shape },
+            /// The first arm that fits.
+            AnyOf { arms: &'static [&'static Shape] },
+            /// A value, or `""` to unset it.
+            Emptyable { of: &'static Shape },
+            /// An id, or the object when expanded.
+            Expandable { of: &'static Shape },
+            /// One page of a list of these.
+            List { of: &'static Shape },
+        }
+
+        /// A parameter, or a field of an object.
+        #[derive(Debug)]
+        pub struct Field {
+            pub name: &'static str,
+            pub required: bool,
+            pub nullable: bool,
+            /// May hold personal data (the client hides it from `Debug`; redaction replaces it).
+            pub personal: bool,
+            /// The spec's `maxLength`, for a string.
+            pub max_length: Option<usize>,
+            pub shape: &'static Shape,
+        }
+
+        /// One operation of the spec.
+        #[derive(Debug)]
+        pub struct Operation {
+            /// The spec's `operationId`.
+            pub id: &'static str,
+            pub method: Method,
+            pub path: PathTemplate,
+            pub query: Option<&'static Shape>,
+            pub body: Option<&'static Shape>,
+            pub response: &'static Shape,
+        }
+
+        /// An operation's HTTP method.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Method { #(#methods),* }
+
+        impl Method {
+            /// The method as HTTP spells it: `GET`.
+            pub fn as_str(self) -> &'static str {
+                match self { #(Method::#methods => #spellings),* }
+            }
+        }
+
+        /// A path template: literal segments and whole-segment placeholders.
+        #[derive(Debug)]
+        pub struct PathTemplate {
+            /// As the spec writes it: `/v1/identity/verification_sessions/{session}`.
+            pub text: &'static str,
+            /// The segments after the leading `/`.
+            pub segments: &'static [Segment],
+        }
+
+        /// One segment of a path template.
+        #[derive(Debug)]
+        pub enum Segment {
+            Literal(&'static str),
+            /// `{session}`, by its name.
+            Placeholder(&'static str),
+        }
+
+        impl PathTemplate {
+            /// The placeholders' values when `path` matches, segment for segment: an empty
+            /// value (`…/verification_sessions//`) or an extra segment matches nothing.
+            pub fn matches<'p>(&self, path: &'p str) -> Option<Vec<&'p str>> {
+                let mut values = Vec::new();
+                let mut rest = path.strip_prefix('/')?.split('/');
+                for segment in self.segments {
+                    let got = rest.next()?;
+                    match segment {
+                        Segment::Literal(want) if *want == got => {}
+                        Segment::Placeholder(_) if !got.is_empty() => values.push(got),
+                        _ => return None,
+                    }
+                }
+                rest.next().is_none().then_some(values)
+            }
+        }
+    }
+}
+
+fn method_ident(method: Method) -> proc_macro2::Ident {
+    let key = method.key();
+    format_ident!("{}{}", key[..1].to_uppercase(), &key[1..])
 }
 
 /// The name of the `static` that holds a generated type's shape.
@@ -44,12 +148,18 @@ fn shape_ident(type_name: &str) -> proc_macro2::Ident {
 
 /// Aliases are not given a `static`: a reference to one is a reference to what it names.
 struct Tables<'a> {
-    aliases: BTreeMap<&'a str, &'a Type>,
+    types: &'a Types,
 }
 
 impl Tables<'_> {
     fn operation(&self, op: &Operation) -> TokenStream {
-        let Operation { operation_id, method, path, .. } = op;
+        let Operation { operation_id, .. } = op;
+        let method = method_ident(op.method);
+        let text = op.path.to_string();
+        let segments = op.path.segments.iter().map(|segment| match segment {
+            Segment::Literal(literal) => quote!(Segment::Literal(#literal)),
+            Segment::Placeholder(name) => quote!(Segment::Placeholder(#name)),
+        });
         let params = |name: &Option<String>| match name {
             Some(name) => {
                 let ident = shape_ident(name);
@@ -62,8 +172,8 @@ impl Tables<'_> {
         quote! {
             Operation {
                 id: #operation_id,
-                method: #method,
-                path: #path,
+                method: Method::#method,
+                path: PathTemplate { text: #text, segments: &[#(#segments),*] },
                 query: #query,
                 body: #body,
                 response: #response,
@@ -97,7 +207,7 @@ impl Tables<'_> {
     }
 
     fn field(&self, f: &Field) -> TokenStream {
-        let (name, required, nullable, personal) = (&f.wire, f.required, f.nullable, f.redacted);
+        let (name, required, nullable, personal) = (&f.wire, f.required, f.nullable, f.personal);
         let shape = self.shape(&f.ty);
         let max_length = match f.max_length {
             Some(n) => quote!(Some(#n)),
@@ -123,11 +233,13 @@ impl Tables<'_> {
             Type::Timestamp => quote!(&Shape::Timestamp),
             // A runtime-provided type (Stripe's error) is not described here.
             Type::Json | Type::Provided(_) => quote!(&Shape::Json),
-            Type::Named(name) if self.aliases.contains_key(name.as_str()) => self.shape(self.aliases[name.as_str()]),
-            Type::Named(name) => {
-                let ident = shape_ident(name);
-                quote!(&#ident)
-            }
+            Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(aliased)) => self.shape(aliased),
+                _ => {
+                    let ident = shape_ident(name);
+                    quote!(&#ident)
+                }
+            },
             Type::Boxed(inner) => self.shape(inner),
             Type::Vec(inner) => self.wrap(quote!(Array), inner),
             Type::Map(inner) => self.wrap(quote!(Map), inner),

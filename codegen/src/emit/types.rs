@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
+use crate::ir::UNRECOGNIZED;
 use crate::ir::{Field, Struct, Type, TypeDef, TypeKind, Union};
-use crate::lower::UNRECOGNIZED;
 
 impl Emitter<'_> {
     pub(super) fn type_def(&self, def: &TypeDef) -> TokenStream {
@@ -45,7 +45,7 @@ impl Emitter<'_> {
             let skip = f.optional().then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
             quote!(#doc #rename #skip pub #ident: #ty,)
         });
-        let redacts = s.fields.iter().any(|f| f.redacted);
+        let redacts = s.fields.iter().any(|f| f.personal);
         let mut derives = vec![quote!(Clone)];
         if !redacts {
             derives.push(quote!(Debug));
@@ -173,7 +173,7 @@ fn union_debug(name: &syn::Ident, union: &Union, rt: &syn::Path) -> TokenStream 
     let arms = union.arms.iter().map(|arm| {
         let ident = format_ident!("{}", arm.name);
         let label = &arm.name;
-        if arm.redacted {
+        if arm.personal {
             quote!(Self::#ident(_) => f.debug_tuple(#label).field(&#rt::Redacted).finish(),)
         } else {
             quote!(Self::#ident(value) => f.debug_tuple(#label).field(value).finish(),)
@@ -206,7 +206,7 @@ fn redacted_debug(name: &syn::Ident, fields: &[Field], rt: &syn::Path) -> TokenS
     let entries = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.name);
         let key = &f.name;
-        match (f.redacted, f.optional()) {
+        match (f.personal, f.optional()) {
             (false, _) => quote!(.field(#key, &self.#ident)),
             (true, true) => quote!(.field(#key, &self.#ident.as_ref().map(|_| #rt::Redacted))),
             (true, false) => quote!(.field(#key, &#rt::Redacted)),

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use openapiv3::ReferenceOr;
 
-use super::shape::{has_object_id, resource_id, Components};
-use crate::error::push_pointer;
+use super::class::{has_object_id, resource_id};
 use crate::ir::{Role, TypeDef, TypeKind};
-use crate::load::schema_pointer;
 use crate::naming::{resource_stems, Namespace};
+use crate::pointer;
+use crate::subset::Components;
 
 /// The id types of a subset, by resource.
 #[derive(Debug, Default)]
@@ -35,7 +35,7 @@ impl IdTypes {
         for (name, schema) in components {
             if let ReferenceOr::Item(schema) = schema {
                 if let Some(resource) = resource_id(schema).filter(|_| has_object_id(schema)) {
-                    let origin = push_pointer(&schema_pointer(name), "x-resourceId");
+                    let origin = pointer::push(&pointer::schema(name), "x-resourceId");
                     origins.entry(live(resource)).or_insert(origin);
                 }
             }

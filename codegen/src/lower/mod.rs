@@ -1,23 +1,25 @@
-//! Spec → IR. The only module that knows Stripe's conventions, one concern per file:
-//! [`shape`] decides what each schema is, `types` defines the Rust types, `operation` the
-//! endpoint functions, `ids` the typed ids, and `passes` the whole-IR rules (cycles, roles).
+//! The filtered subset → IR. The only module that knows Stripe's conventions, one concern per
+//! file: [`class`] decides what each schema is, `names` what each component is called, `types`
+//! defines the Rust types, `operation` the endpoint functions, `ids` the typed ids, and `passes`
+//! the rules over the whole IR (cycles, typed path ids, roles, personal data, conversions).
+//! It reads only the subset, the pointer module and the IR (with the naming and docs helpers).
 
+mod class;
 mod ids;
 mod names;
 mod operation;
 mod passes;
-pub mod shape;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::to_rustdoc;
 use crate::error::Error;
-use crate::filter::Subset;
-use crate::ir::{Api, Field, Role, Type, TypeDef, TypeKind};
-use crate::load::schema_pointer;
+use crate::ir::{Api, Field, Operation, Role, Type, TypeDef, TypeKind, Types};
 use crate::naming::{field_name, type_name, Namespace};
-use shape::{classify, Components, Node, Shape};
+use crate::pointer;
+use crate::subset::{Components, Subset};
+use class::{classify, Class, Node};
 
 const RESERVED_TYPE_NAMES: &[&str] = &[
     EVENT_TYPE,
@@ -58,9 +60,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Fn",
 ];
 
-/// The catch-all variant of every open enum.
-pub const UNRECOGNIZED: &str = "Unrecognized";
-
 /// Lowers the filtered subset of a spec.
 pub fn lower(
     subset: &Subset,
@@ -71,14 +70,15 @@ pub fn lower(
     // Twice (see `names`): under the schemas' own names to learn where each is used, then under
     // the names those uses give.
     let own: Vec<(String, String)> = names::own_names(&subset.schemas).into_iter().collect();
-    let (_, _, uses) = lower_named(subset, prefixes, provided, &own)?;
-    let (mut types, operations, _) =
-        lower_named(subset, prefixes, provided, &names::component_names(&subset.schemas, &uses))?;
-    types.push(event_type(&subset.event_types));
+    let (_, _, own_lowering) = lower_named(subset, prefixes, provided, &own)?;
+    let names = names::component_names(&subset.schemas, &own_lowering.uses);
+    let (mut defs, mut operations, lowering) = lower_named(subset, prefixes, provided, &names)?;
+    defs.push(event_type(&subset.event_types));
+    let mut types = Types::new(defs);
     passes::box_cycles(&mut types);
+    passes::type_path_ids(&types, &mut operations, &lowering.ids);
     passes::assign_roles(&mut types, &operations);
-    passes::redact_by_type(&mut types);
-    types.sort_by(|a, b| a.name.cmp(&b.name));
+    passes::mark_personal(&mut types);
     let conversions = passes::enum_conversions(&types);
     Ok(Api { api_version, types, operations, conversions })
 }
@@ -89,7 +89,7 @@ fn lower_named(
     prefixes: &[String],
     provided: &BTreeMap<String, String>,
     names: &[(String, String)],
-) -> Result<(Vec<TypeDef>, Vec<crate::ir::Operation>, names::Uses), Error> {
+) -> Result<(Vec<TypeDef>, Vec<Operation>, Lowering), Error> {
     let mut lowerer = Lowerer {
         components: &subset.schemas,
         provided,
@@ -119,7 +119,15 @@ fn lower_named(
     for selected in &subset.operations {
         operations.push(lowerer.operation(selected, prefixes, &mut fn_names)?);
     }
-    Ok((lowerer.types, operations, lowerer.uses))
+    Ok((lowerer.types, operations, Lowering { uses: lowerer.uses, ids: lowerer.ids }))
+}
+
+/// What one lowering learnt besides its types and operations.
+struct Lowering {
+    /// Where each component is used (what the second lowering names them after).
+    uses: names::Uses,
+    /// The typed ids, by resource.
+    ids: ids::IdTypes,
 }
 
 /// The open enum of the webhook event types, always named [`EVENT_TYPE`] (the runtime's webhook
@@ -127,7 +135,7 @@ fn lower_named(
 fn event_type(values: &[String]) -> TypeDef {
     TypeDef {
         name: EVENT_TYPE.to_string(),
-        origin: crate::filter::EVENT_TYPES_POINTER.to_string(),
+        origin: pointer::EVENT_TYPES.to_string(),
         doc: "The type of a webhook event about these resources (the spec's `enabled_events`).".to_string(),
         kind: types::enumeration(values),
         role: Role { sent: false, received: true },
@@ -162,13 +170,13 @@ impl<'s> Lowerer<'s> {
     /// Defines a component under its own name: a struct, enum or union, or an alias.
     fn define_component(&mut self, name: &str, node: Node<'s>) -> Result<(), Error> {
         let rust = self.rust_names[name].clone();
-        let pointer = schema_pointer(name);
+        let pointer = pointer::schema(name);
         let classified = classify(node, &pointer, self.components)?;
-        let kind = match (&classified.shape, node) {
-            (Shape::Union(_) | Shape::Merge(_) | Shape::Enum(_) | Shape::Object(_), Node::Item(schema))
+        let kind = match (&classified.class, node) {
+            (Class::Union(_) | Class::Merge(_) | Class::Enum(_) | Class::Object(_), Node::Item(schema))
                 if !classified.emptyable =>
             {
-                self.definition(&classified.shape, schema, &rust, &pointer)?
+                self.definition(&classified.class, schema, &rust, &pointer)?
             }
             _ => TypeKind::Alias(self.lower_classified(classified, node, &rust, &pointer)?.0),
         };
@@ -189,41 +197,41 @@ impl<'s> Lowerer<'s> {
 
     fn lower_classified(
         &mut self,
-        classified: shape::Classified<'s>,
+        classified: class::Classified<'s>,
         node: Node<'s>,
         hint: &str,
         pointer: &str,
     ) -> Result<(Type, bool), Error> {
-        let ty = match (classified.shape, node) {
-            (Shape::Ref(name), _) => {
+        let ty = match (classified.class, node) {
+            (Class::Ref(name), _) => {
                 self.record_use(name, hint);
                 self.named(name)
             }
-            (Shape::Expandable(mut targets), Node::Item(schema)) => {
+            (Class::Expandable(mut targets), Node::Item(schema)) => {
                 let target = if targets.len() == 1 {
                     let (at, target) = targets.remove(0);
                     self.lower(target, hint, &at)?.0
                 } else {
-                    let shape = Shape::Union(targets);
+                    let class = Class::Union(targets);
                     Type::Named(self.define_inline(schema, hint, pointer, |this, name| {
-                        this.definition(&shape, schema, name, pointer)
+                        this.definition(&class, schema, name, pointer)
                     })?)
                 };
                 Type::Expandable(Box::new(target))
             }
-            (Shape::One((at, inner)), _) => self.lower(inner, hint, &at)?.0,
-            (Shape::List((at, items)), _) => Type::List(Box::new(self.lower(items, hint, &at)?.0)),
-            (Shape::Map((at, values)), _) => Type::Map(Box::new(self.lower(values, hint, &at)?.0)),
-            (Shape::Array(Some((at, items))), _) => Type::Vec(Box::new(self.lower(items, hint, &at)?.0)),
-            (Shape::Array(None), _) => Type::Vec(Box::new(Type::Json)),
-            (Shape::Scalar(ty), _) => ty,
-            (Shape::Object(object), _) if object.properties.is_empty() => Type::Json,
-            (shape @ (Shape::Union(_) | Shape::Merge(_) | Shape::Enum(_) | Shape::Object(_)), Node::Item(schema)) => {
+            (Class::One((at, inner)), _) => self.lower(inner, hint, &at)?.0,
+            (Class::List((at, items)), _) => Type::List(Box::new(self.lower(items, hint, &at)?.0)),
+            (Class::Map((at, values)), _) => Type::Map(Box::new(self.lower(values, hint, &at)?.0)),
+            (Class::Array(Some((at, items))), _) => Type::Vec(Box::new(self.lower(items, hint, &at)?.0)),
+            (Class::Array(None), _) => Type::Vec(Box::new(Type::Json)),
+            (Class::Scalar(ty), _) => ty,
+            (Class::Object(object), _) if object.properties.is_empty() => Type::Json,
+            (class @ (Class::Union(_) | Class::Merge(_) | Class::Enum(_) | Class::Object(_)), Node::Item(schema)) => {
                 Type::Named(self.define_inline(schema, hint, pointer, |this, name| {
-                    this.definition(&shape, schema, name, pointer)
+                    this.definition(&class, schema, name, pointer)
                 })?)
             }
-            // Only an inline schema has a shape other than `Ref`.
+            // Only an inline schema has a class other than `Ref`.
             (_, Node::Ref(_)) => Type::Json,
         };
         let ty = if classified.emptyable { Type::Emptyable(Box::new(ty)) } else { ty };
@@ -296,7 +304,7 @@ impl<'s> Lowerer<'s> {
             ty,
             required,
             nullable,
-            redacted: false,
+            personal: false,
             max_length,
         }
     }

@@ -27,8 +27,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::ReferenceOr;
 
-use super::shape::{resource_id, Components};
+use super::class::resource_id;
 use crate::naming::{resource_stems, type_name};
+use crate::subset::Components;
 
 /// What a name is built on: a component schema, or an operation (by its type-name stem,
 /// `CreateVerificationSession`).

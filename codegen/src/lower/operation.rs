@@ -3,15 +3,14 @@
 
 use openapiv3::{MediaType, Parameter, ParameterData, PathStyle, QueryStyle, ReferenceOr, StatusCode};
 
-use super::shape::{classify, object_of, Node, Shape};
+use super::class::{classify, object_of, Class, Node};
 use super::Lowerer;
 use crate::docs::to_rustdoc;
-use crate::error::{push_pointer, Error};
-use crate::filter::{component_name, SelectedOperation};
-use crate::ir::{Field, Operation, PathParam, Role, Struct, Type, TypeDef, TypeKind};
-use crate::load::schema_pointer;
-use crate::naming::{field_name, operation_name, singular, type_name, Namespace};
-use crate::parse::parameter_schema;
+use crate::error::Error;
+use crate::ir::{Field, Operation, PathParam, PathTemplate, Role, Segment, Struct, Type, TypeDef, TypeKind};
+use crate::naming::{field_name, operation_name, type_name, Namespace};
+use crate::pointer;
+use crate::subset::SelectedOperation;
 
 /// The one request body media type the transport sends.
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -26,19 +25,26 @@ impl<'s> Lowerer<'s> {
         let op = &selected.operation;
         if !op.servers.is_empty() {
             return Err(Error::at(
-                push_pointer(&selected.pointer, "servers"),
+                pointer::push(&selected.pointer, "servers"),
                 "per-operation `servers` are not supported",
             ));
         }
-        let operation_id = op.operation_id.clone().unwrap_or_else(|| format!("{}{}", selected.method, selected.path));
-        let base = operation_name(selected.method, &relative_path(&selected.path, prefixes));
+        let operation_id =
+            op.operation_id.clone().unwrap_or_else(|| format!("{}{}", selected.method.key(), selected.path));
+        let path = PathTemplate::parse(&selected.path).ok_or_else(|| {
+            Error::at(
+                pointer::push("#/paths", &selected.path),
+                "malformed path template: expected `/`-separated segments, each a literal or one `{name}` placeholder",
+            )
+        })?;
+        let base = operation_name(selected.method, &relative_segments(&path, prefixes));
         let name =
             if fn_names.is_taken(&base) { fn_names.claim(&field_name(&operation_id)) } else { fn_names.claim(&base) };
         let hint = type_name(&name);
         self.root = super::names::Root::Operation(hint.clone());
         self.root_name = hint.clone();
 
-        let mut path_params = self.path_params(selected)?;
+        let path_params = self.path_params(selected, &path)?;
         let query_fields = self.query_fields(selected, &hint)?;
         let body = self.body(selected, &name, !query_fields.is_empty())?;
         let query = (!query_fields.is_empty()).then(|| {
@@ -48,53 +54,43 @@ impl<'s> Lowerer<'s> {
             query_name
         });
         let response = self.response(selected, &hint)?;
-        self.type_path_ids(&mut path_params, &selected.path, &response);
 
         let mut doc = op.description.as_deref().or(op.summary.as_deref()).map(to_rustdoc).unwrap_or_default();
         if !doc.is_empty() {
             doc.push_str("\n\n");
         }
-        doc.push_str(&format!("`{} {}`", selected.method.to_uppercase(), selected.path));
-        Ok(Operation {
-            name,
-            operation_id,
-            doc,
-            method: selected.method.to_uppercase(),
-            path: selected.path.clone(),
-            path_params,
-            query,
-            body,
-            response,
-        })
+        doc.push_str(&format!("`{} {path}`", selected.method));
+        Ok(Operation { name, operation_id, doc, method: selected.method, path, path_params, query, body, response })
     }
 
     /// The placeholders of the path template, each declared as a `style: simple` path
     /// parameter holding one value, and no declared path parameter left out of the template.
-    fn path_params(&self, selected: &'s SelectedOperation) -> Result<Vec<PathParam>, Error> {
-        let path_pointer = push_pointer("#/paths", &selected.path);
-        let params = path_template_params(&selected.path)
-            .ok_or_else(|| Error::at(&path_pointer, "malformed path template: expected `{name}` placeholders"))?;
+    fn path_params(&self, selected: &'s SelectedOperation, path: &PathTemplate) -> Result<Vec<PathParam>, Error> {
+        let params: Vec<PathParam> = path
+            .placeholders()
+            .map(|wire| PathParam { name: field_name(wire), wire: wire.to_string(), id: None })
+            .collect();
         let mut declared = Vec::new();
-        for (at, parameter) in &selected.parameters {
-            let Parameter::Path { parameter_data, style } = parameter else { continue };
-            let schema = parameter_schema(&parameter_data.format, at)?;
+        for selected_parameter in &selected.parameters {
+            let (at, schema) = (&selected_parameter.pointer, &selected_parameter.schema);
+            let Parameter::Path { parameter_data, style } = &selected_parameter.parameter else { continue };
             if *style != PathStyle::Simple {
                 let message = "path parameters other than `style: simple` are not supported";
-                return Err(Error::at(push_pointer(at, "style"), message));
+                return Err(Error::at(pointer::push(at, "style"), message));
             }
             if !params.iter().any(|p| p.wire == parameter_data.name) {
                 let message = format!("path parameter `{}` is not a placeholder of the path", parameter_data.name);
-                return Err(Error::at(push_pointer(at, "name"), message));
+                return Err(Error::at(pointer::push(at, "name"), message));
             }
             if !self.is_scalar(Node::of(schema), at, 0) {
                 let message = "a path parameter must hold one value (a string, number or enum)";
-                return Err(Error::at(push_pointer(at, "schema"), message));
+                return Err(Error::at(pointer::push(at, "schema"), message));
             }
             declared.push(parameter_data.name.as_str());
         }
         match params.iter().find(|p| !declared.contains(&p.wire.as_str())) {
             Some(missing) => Err(Error::at(
-                push_pointer(&selected.pointer, "parameters"),
+                pointer::push(&selected.pointer, "parameters"),
                 format!("the path's `{{{}}}` has no path parameter", missing.wire),
             )),
             None => Ok(params),
@@ -106,7 +102,9 @@ impl<'s> Lowerer<'s> {
     fn query_fields(&mut self, selected: &'s SelectedOperation, hint: &str) -> Result<Vec<Field>, Error> {
         let mut names = Namespace::default();
         let mut fields = Vec::new();
-        for (at, parameter) in &selected.parameters {
+        for selected_parameter in &selected.parameters {
+            let (at, parameter, schema) =
+                (&selected_parameter.pointer, &selected_parameter.parameter, &selected_parameter.schema);
             let (data, allow_reserved, style) = match parameter {
                 Parameter::Query { parameter_data, allow_reserved, style, .. } => {
                     (parameter_data, *allow_reserved, style)
@@ -115,7 +113,7 @@ impl<'s> Lowerer<'s> {
                 Parameter::Header { .. } | Parameter::Cookie { .. } => {
                     let location = if matches!(parameter, Parameter::Header { .. }) { "header" } else { "cookie" };
                     return Err(Error::at(
-                        push_pointer(at, "in"),
+                        pointer::push(at, "in"),
                         format!(
                             "parameters in `{location}` are not supported: the generated function could not send `{}`",
                             parameter.parameter_data_ref().name
@@ -123,10 +121,9 @@ impl<'s> Lowerer<'s> {
                     ));
                 }
             };
-            let schema = parameter_schema(&data.format, at)?;
             let node = Node::of(schema);
             self.check_query_style(data, allow_reserved, style, node, at)?;
-            let schema_at = push_pointer(at, "schema");
+            let schema_at = pointer::push(at, "schema");
             let field_hint = self.field_hint(hint, &data.name);
             let (ty, nullable) = self.lower(node, &field_hint, &schema_at)?;
             let description = match node {
@@ -157,7 +154,7 @@ impl<'s> Lowerer<'s> {
     ) -> Result<(), Error> {
         if allow_reserved {
             return Err(Error::at(
-                push_pointer(at, "allowReserved"),
+                pointer::push(at, "allowReserved"),
                 "`allowReserved` is not supported: values are always percent-encoded",
             ));
         }
@@ -172,7 +169,7 @@ impl<'s> Lowerer<'s> {
         }
         let key = if data.explode == Some(false) { "explode" } else { "style" };
         Err(Error::at(
-            push_pointer(at, key),
+            pointer::push(at, key),
             format!(
                 "query parameter `{}` with style `{style:?}` and explode {explode} is not supported: the client sends Stripe's exploded `deepObject` brackets, or `form` for a single value",
                 data.name
@@ -183,12 +180,12 @@ impl<'s> Lowerer<'s> {
     /// A single value (string, number, boolean, enum): what `form` style can carry.
     fn is_scalar(&self, node: Node<'s>, at: &str, depth: usize) -> bool {
         let Ok(classified) = classify(node, at, self.components) else { return false };
-        match classified.shape {
-            Shape::Scalar(ty) => ty != Type::Json,
-            Shape::Enum(_) => true,
-            Shape::One((at, inner)) => depth < 8 && self.is_scalar(inner, &at, depth + 1),
-            Shape::Ref(name) => match self.components.get(name) {
-                Some(schema) => depth < 8 && self.is_scalar(Node::of(schema), &schema_pointer(name), depth + 1),
+        match classified.class {
+            Class::Scalar(ty) => ty != Type::Json,
+            Class::Enum(_) => true,
+            Class::One((at, inner)) => depth < 8 && self.is_scalar(inner, &at, depth + 1),
+            Class::Ref(name) => match self.components.get(name) {
+                Some(schema) => depth < 8 && self.is_scalar(Node::of(schema), &pointer::schema(name), depth + 1),
                 None => false,
             },
             _ => false,
@@ -198,34 +195,34 @@ impl<'s> Lowerer<'s> {
     /// The form body's params struct, if the operation has a body with properties (Stripe's
     /// GETs declare an empty one).
     fn body(&mut self, selected: &'s SelectedOperation, name: &str, has_query: bool) -> Result<Option<String>, Error> {
-        let at = push_pointer(&selected.pointer, "requestBody");
+        let at = pointer::push(&selected.pointer, "requestBody");
         let body = match &selected.operation.request_body {
             None => return Ok(None),
             Some(ReferenceOr::Reference { .. }) => {
-                return Err(Error::at(push_pointer(&at, "$ref"), "request bodies by `$ref` are not supported"))
+                return Err(Error::at(pointer::push(&at, "$ref"), "request bodies by `$ref` are not supported"))
             }
             Some(ReferenceOr::Item(body)) => body,
         };
-        let content_at = push_pointer(&at, "content");
+        let content_at = pointer::push(&at, "content");
         let Some(media) = body.content.get(FORM) else {
             return match body.content.keys().next() {
                 None => Ok(None),
                 Some(other) => Err(Error::at(
-                    push_pointer(&content_at, other),
+                    pointer::push(&content_at, other),
                     format!("a `{other}` request body is not supported: the client sends `{FORM}`"),
                 )),
             };
         };
-        let media_at = push_pointer(&content_at, FORM);
+        let media_at = pointer::push(&content_at, FORM);
         check_encoding(media, &media_at)?;
         let Some(schema) = &media.schema else { return Ok(None) };
-        let (schema, object_at) = self.body_schema(Node::of(schema), &push_pointer(&media_at, "schema"))?;
+        let (schema, object_at) = self.body_schema(Node::of(schema), &pointer::push(&media_at, "schema"))?;
         let object = object_of(schema).ok_or_else(|| Error::at(&object_at, "a form body must be an object schema"))?;
         if object.properties.is_empty() {
             // Stripe's GETs declare an empty body; a body that is a map has no params struct.
             return match &object.additional_properties {
                 Some(openapiv3::AdditionalProperties::Schema(_)) => Err(Error::at(
-                    push_pointer(&object_at, "additionalProperties"),
+                    pointer::push(&object_at, "additionalProperties"),
                     "a form body that is a map (`additionalProperties` without `properties`) is not supported",
                 )),
                 _ => Ok(None),
@@ -244,9 +241,9 @@ impl<'s> Lowerer<'s> {
         match node {
             Node::Item(schema) => Ok((schema, at.to_string())),
             Node::Ref(reference) => {
-                let name = component_name(reference, at)?;
+                let name = pointer::component_name(reference, at)?;
                 match self.components.get(name) {
-                    Some(ReferenceOr::Item(schema)) => Ok((schema, schema_pointer(name))),
+                    Some(ReferenceOr::Item(schema)) => Ok((schema, pointer::schema(name))),
                     _ => {
                         let why = if self.provided.contains_key(name) {
                             "a type the runtime provides"
@@ -254,7 +251,7 @@ impl<'s> Lowerer<'s> {
                             "not a schema of the spec"
                         };
                         Err(Error::at(
-                            push_pointer(at, "$ref"),
+                            pointer::push(at, "$ref"),
                             format!("the form body's `$ref` names `{name}`, {why}: no params struct can be generated"),
                         ))
                     }
@@ -265,56 +262,36 @@ impl<'s> Lowerer<'s> {
 
     /// The type of the one 2xx response's JSON.
     fn response(&mut self, selected: &'s SelectedOperation, hint: &str) -> Result<Type, Error> {
-        let responses_at = push_pointer(&selected.pointer, "responses");
+        let responses_at = pointer::push(&selected.pointer, "responses");
         let mut successes = selected.operation.responses.responses.iter().filter(|(status, _)| is_success(status));
         let Some((status, response)) = successes.next() else { return Ok(Type::Json) };
         if let Some((other, _)) = successes.next() {
             let message = "more than one success response: the function could return only one type";
-            return Err(Error::at(push_pointer(&responses_at, &other.to_string()), message));
+            return Err(Error::at(pointer::push(&responses_at, &other.to_string()), message));
         }
-        let at = push_pointer(&responses_at, &status.to_string());
+        let at = pointer::push(&responses_at, &status.to_string());
         let response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::at(push_pointer(&at, "$ref"), "responses by `$ref` are not supported"))
+                return Err(Error::at(pointer::push(&at, "$ref"), "responses by `$ref` are not supported"))
             }
         };
-        let content_at = push_pointer(&at, "content");
+        let content_at = pointer::push(&at, "content");
         let Some(media) = response.content.get("application/json") else {
             return match response.content.keys().next() {
                 None => Ok(Type::Json),
                 Some(other) => Err(Error::at(
-                    push_pointer(&content_at, other),
+                    pointer::push(&content_at, other),
                     format!("a `{other}` response is not supported: the client decodes JSON"),
                 )),
             };
         };
         match &media.schema {
             Some(schema) => {
-                let schema_at = push_pointer(&push_pointer(&content_at, "application/json"), "schema");
+                let schema_at = pointer::push(&pointer::push(&content_at, "application/json"), "schema");
                 Ok(self.lower(Node::of(schema), &format!("{hint}Response"), &schema_at)?.0)
             }
             None => Ok(Type::Json),
-        }
-    }
-
-    /// A placeholder that names the returned resource (`verification_sessions/{session}` for a
-    /// VerificationSession) takes that resource's typed id.
-    fn type_path_ids(&self, params: &mut [PathParam], path: &str, response: &Type) {
-        let Type::Named(returned) = response else { return };
-        let object_id = self.types.iter().find(|t| &t.name == returned).and_then(|t| match &t.kind {
-            TypeKind::Struct(s) => s.object_id.clone(),
-            _ => None,
-        });
-        let Some(Type::Named(id)) = object_id else { return };
-        let Some(resource) = self.ids.resource_of(&id) else { return };
-        let segments: Vec<&str> = path.split('/').collect();
-        for param in params {
-            let placeholder = format!("{{{}}}", param.wire);
-            let collection = segments.windows(2).find(|w| w[1] == placeholder).map(|w| w[0]);
-            if collection.is_some_and(|c| singular(c) == resource) {
-                param.id = Some(id.clone());
-            }
         }
     }
 
@@ -360,7 +337,7 @@ fn check_encoding(media: &MediaType, at: &str) -> Result<(), Error> {
             && !encoding.allow_reserved;
         if !stripe_style {
             return Err(Error::at(
-                push_pointer(&push_pointer(at, "encoding"), field),
+                pointer::push(&pointer::push(at, "encoding"), field),
                 "form encoding other than `style: deepObject, explode: true` is not supported",
             ));
         }
@@ -368,39 +345,34 @@ fn check_encoding(media: &MediaType, at: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Every `{placeholder}` of a path template, in order; `None` if the braces are malformed.
-fn path_template_params(path: &str) -> Option<Vec<PathParam>> {
-    let mut params = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find(['{', '}']) {
-        if rest[open..].starts_with('}') {
-            return None;
-        }
-        let close = rest[open..].find('}')? + open;
-        let wire = &rest[open + 1..close];
-        if wire.is_empty() || !wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return None;
-        }
-        params.push(PathParam { name: field_name(wire), wire: wire.to_string(), id: None });
-        rest = &rest[close + 1..];
-    }
-    Some(params)
-}
-
-/// The path below the prefix that selected it; a bare prefix keeps its last segment as the resource.
-fn relative_path(path: &str, prefixes: &[String]) -> String {
+/// The segments below the prefix that selected the path; when no literal is left first (a bare
+/// prefix such as `/v1/customers` before `/{customer}`), the prefix's last segment stays as
+/// the resource. A prefix that ends inside a segment leaves that segment's remainder.
+fn relative_segments(path: &PathTemplate, prefixes: &[String]) -> Vec<Segment> {
+    let rendered = path.to_string();
     let prefix = prefixes
         .iter()
-        .filter(|p| path.starts_with(p.as_str()))
+        .filter(|p| rendered.starts_with(p.as_str()))
         .max_by_key(|p| p.len())
         .map(String::as_str)
         .unwrap_or("");
-    let rest = &path[prefix.len()..];
-    match rest.split('/').find(|s| !s.is_empty()) {
-        Some(segment) if !segment.starts_with('{') => rest.to_string(),
-        _ => {
-            let resource = prefix.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-            format!("{resource}/{rest}")
+    let mut covered = 0;
+    let mut remainder = None;
+    for (i, token) in prefix.trim_start_matches('/').split('/').enumerate() {
+        match path.segments.get(i) {
+            _ if token.is_empty() => break,
+            Some(Segment::Literal(literal)) if literal == token => covered = i + 1,
+            Some(Segment::Literal(literal)) if literal.starts_with(token) => {
+                remainder = Some(Segment::Literal(literal[token.len()..].to_string()));
+                covered = i + 1;
+                break;
+            }
+            _ => break,
         }
     }
+    let mut rest: Vec<Segment> = remainder.into_iter().chain(path.segments[covered..].iter().cloned()).collect();
+    if !matches!(rest.first(), Some(Segment::Literal(literal)) if !literal.is_empty()) && covered > 0 {
+        rest.insert(0, path.segments[covered - 1].clone());
+    }
+    rest
 }

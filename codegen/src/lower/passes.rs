@@ -1,22 +1,32 @@
-//! Rules over the whole IR once every type is defined: boxing cycles, and which way each
-//! struct travels. Both walk definitions through [`TypeKind::types`], the IR's one visitor.
+//! Rules over the whole IR once every type is defined, in the order `lower` runs them: boxing
+//! cycles, typed path ids, which way each type travels, which values are personal, and which
+//! enums convert into each other. They walk definitions through [`TypeKind::types`], the IR's
+//! one visitor, and look types up in [`Types`], its one index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::ir::{is_personal, Operation, Role, Type, TypeDef, TypeKind};
+use super::ids::IdTypes;
+use crate::ir::{is_personal, Operation, Role, Type, TypeKind, Types};
+use crate::naming::singular;
 
 /// Boxes every by-value reference that closes a cycle, so recursive types have a size.
-pub fn box_cycles(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+pub fn box_cycles(types: &mut Types) {
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|t| {
-            t.kind.types().into_iter().filter_map(by_value_name).filter_map(|name| index.get(name).copied()).collect()
-        })
+        .map(|t| t.kind.types().into_iter().filter_map(by_value_name).filter_map(|name| types.position(name)).collect())
         .collect();
     let component = strongly_connected(&edges);
-    for (i, t) in types.iter_mut().enumerate() {
-        let cyclic = |name: &str| index.get(name).is_some_and(|&j| component[j] == component[i]);
+    // The names each type holds by value inside its own cycle, found before anything changes.
+    let cyclic: Vec<BTreeSet<String>> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let in_cycle = |name: &&str| types.position(name).is_some_and(|j| component[j] == component[i]);
+            t.kind.types().into_iter().filter_map(by_value_name).filter(in_cycle).map(str::to_string).collect()
+        })
+        .collect();
+    for (t, cyclic) in types.iter_mut().zip(cyclic) {
+        let cyclic = |name: &str| cyclic.contains(name);
         for ty in t.kind.types_mut() {
             let target = match ty {
                 Type::Emptyable(inner) => &mut **inner,
@@ -38,15 +48,33 @@ fn by_value_name(ty: &Type) -> Option<&str> {
     }
 }
 
+/// A placeholder that names the returned resource (`verification_sessions/{session}` for a
+/// VerificationSession) takes that resource's typed id.
+pub fn type_path_ids(types: &Types, operations: &mut [Operation], ids: &IdTypes) {
+    for op in operations {
+        let Type::Named(returned) = &op.response else { continue };
+        let object_id = types.get(returned).and_then(|t| match &t.kind {
+            TypeKind::Struct(s) => s.object_id.clone(),
+            _ => None,
+        });
+        let Some(Type::Named(id)) = object_id else { continue };
+        let Some(resource) = ids.resource_of(&id) else { continue };
+        for param in &mut op.path_params {
+            if op.path.collection_of(&param.wire).is_some_and(|c| singular(c) == resource) {
+                param.id = Some(id.clone());
+            }
+        }
+    }
+}
+
 /// Marks each type sent (reached from a request) and/or received (reached from a response).
-pub fn assign_roles(types: &mut [TypeDef], operations: &[Operation]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+pub fn assign_roles(types: &mut Types, operations: &[Operation]) {
     let mut roles = vec![Role::default(); types.len()];
     let sent = operations.iter().flat_map(|op| op.query.iter().chain(&op.body)).map(String::as_str);
     let received = operations.iter().flat_map(|op| op.response.named());
     let mut pending: Vec<(&str, bool)> = sent.map(|n| (n, true)).chain(received.map(|n| (n, false))).collect();
     while let Some((name, is_sent)) = pending.pop() {
-        let Some(&i) = index.get(name) else { continue };
+        let Some(i) = types.position(name) else { continue };
         let role = &mut roles[i];
         let seen =
             if is_sent { std::mem::replace(&mut role.sent, true) } else { std::mem::replace(&mut role.received, true) };
@@ -70,7 +98,7 @@ const MAX_RELATED: usize = 8;
 /// that end in the same word (`…Type`, `…Code`) and one's values among the other's. A session's
 /// `type_` then feeds a create call's `type_`; nothing is merged. Both are open, so a value the
 /// target does not list travels as its `Unrecognized` and is sent back unchanged.
-pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
+pub fn enum_conversions(types: &Types) -> Vec<(String, String)> {
     let enums: Vec<(&str, BTreeSet<&str>)> = types
         .iter()
         .filter_map(|def| match &def.kind {
@@ -98,35 +126,46 @@ pub fn enum_conversions(types: &[TypeDef]) -> Vec<(String, String)> {
     out
 }
 
-/// Hides from `Debug` every value whose type can hold personal data (strings, numbers, maps,
-/// raw JSON), in every struct and union: fail closed, so a field a future spec adds to verified
-/// outputs or a report is hidden too. Shown: booleans, timestamps, enums (codes), typed ids,
-/// `id` and `object`, and nested generated types (which hide their own values). An enum that
-/// lists [`REDACTED_VALUE`] is personal data itself (a person's `sex`): the spec says so by
-/// listing the value a redacted object holds, so it is hidden like a string ([`is_personal`]).
-pub fn redact_by_type(types: &mut [TypeDef]) {
-    let kinds: BTreeMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
-    for t in types.iter_mut() {
+/// Marks personal (hidden from `Debug`, replaced by redaction) every value whose type can hold
+/// personal data (strings, numbers, maps, raw JSON), in every struct and union: fail closed, so
+/// a field a future spec adds to verified outputs or a report is personal too. Not personal:
+/// booleans, timestamps, enums (codes), typed ids, `id` and `object`, and nested generated types
+/// (which mark their own values). An enum that lists [`crate::ir::REDACTED_VALUE`] is personal
+/// data itself (a person's `sex`): the spec says so by listing the value a redacted object
+/// holds, so it is personal like a string ([`is_personal`]).
+pub fn mark_personal(types: &mut Types) {
+    // Decided over the finished index first, then written: a type's decision reads others'.
+    let decisions: Vec<Vec<bool>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| !matches!(f.wire.as_str(), "id" | "object") && !shown(&f.ty, types, 0))
+                .collect(),
+            TypeKind::Union(union) => union.arms.iter().map(|arm| !shown(&arm.ty, types, 0)).collect(),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Id => Vec::new(),
+        })
+        .collect();
+    for (t, decided) in types.iter_mut().zip(decisions) {
         match &mut t.kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    field.redacted = !matches!(field.wire.as_str(), "id" | "object") && !shown(&field.ty, &kinds, 0);
-                }
+            TypeKind::Struct(s) => s.fields.iter_mut().zip(decided).for_each(|(f, personal)| f.personal = personal),
+            TypeKind::Union(union) => {
+                union.arms.iter_mut().zip(decided).for_each(|(arm, personal)| arm.personal = personal)
             }
-            TypeKind::Union(union) => union.arms.iter_mut().for_each(|arm| arm.redacted = !shown(&arm.ty, &kinds, 0)),
             TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Id => {}
         }
     }
 }
 
 /// Whether a value of this type may be printed: it cannot hold personal data itself.
-fn shown(ty: &Type, kinds: &BTreeMap<String, TypeKind>, depth: usize) -> bool {
+fn shown(ty: &Type, types: &Types, depth: usize) -> bool {
     match ty {
         Type::Bool | Type::Timestamp | Type::Provided(_) | Type::Expandable(_) | Type::List(_) => true,
         Type::String | Type::Integer | Type::Number | Type::Json | Type::Map(_) => false,
-        Type::Vec(inner) | Type::Boxed(inner) | Type::Emptyable(inner) => shown(inner, kinds, depth),
-        Type::Named(name) => match kinds.get(name) {
-            Some(TypeKind::Alias(aliased)) => depth < 8 && shown(aliased, kinds, depth + 1),
+        Type::Vec(inner) | Type::Boxed(inner) | Type::Emptyable(inner) => shown(inner, types, depth),
+        Type::Named(name) => match types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(aliased)) => depth < 8 && shown(aliased, types, depth + 1),
             Some(TypeKind::Enum(variants)) => !is_personal(variants),
             Some(_) => true,
             None => false,

@@ -4,35 +4,35 @@ use std::collections::BTreeMap;
 
 use openapiv3::{ObjectType, Schema};
 
-use super::shape::{has_object_id, object_of, object_tag, only_properties, resolve, Arm, Node, Shape};
-use super::{Lowerer, UNRECOGNIZED};
-use crate::error::{push_pointer, Error};
-use crate::filter::component;
-use crate::ir::{Arm as UnionArm, Struct, Type, TypeKind, Union, Variant};
+use super::class::{has_object_id, object_of, object_tag, only_properties, Child, Class, Node};
+use super::Lowerer;
+use crate::error::Error;
+use crate::ir::{Arm, Struct, Type, TypeKind, Union, Variant, UNRECOGNIZED};
 use crate::naming::{variant_name, Namespace};
+use crate::pointer;
 
 /// A property on its way to becoming a field: its pointer and schema.
 type Property<'s> = (String, Node<'s>);
 
 impl<'s> Lowerer<'s> {
-    /// The definition of a named type of `shape` (a union, merge, enum or object).
+    /// The definition of a named type of `class` (a union, merge, enum or object).
     pub(super) fn definition(
         &mut self,
-        shape: &Shape<'s>,
+        class: &Class<'s>,
         schema: &'s Schema,
         name: &str,
         pointer: &str,
     ) -> Result<TypeKind, Error> {
-        match shape {
-            Shape::Union(arms) | Shape::Expandable(arms) => self.union(arms, name),
-            Shape::Merge(parts) => self.merge(parts, name),
-            Shape::Enum(values) => Ok(enumeration(values)),
-            Shape::Object(object) => {
+        match class {
+            Class::Union(arms) | Class::Expandable(arms) => self.union(arms, name),
+            Class::Merge(parts) => self.merge(parts, name),
+            Class::Enum(values) => Ok(enumeration(values)),
+            Class::Object(object) => {
                 let object_id =
                     has_object_id(schema).then(|| self.ids.type_for(schema).map_or(Type::String, Type::Named));
                 self.object(object, pointer, name, object_id)
             }
-            _ => Err(Error::at(pointer, "internal: not a named shape")),
+            _ => Err(Error::at(pointer, "internal: not a named class")),
         }
     }
 
@@ -45,9 +45,9 @@ impl<'s> Lowerer<'s> {
         object_id: Option<Type>,
     ) -> Result<TypeKind, Error> {
         only_properties(object, pointer)?;
-        let at = push_pointer(pointer, "properties");
+        let at = pointer::push(pointer, "properties");
         let properties =
-            object.properties.iter().map(|(wire, p)| (wire.clone(), (push_pointer(&at, wire), Node::of(p)))).collect();
+            object.properties.iter().map(|(wire, p)| (wire.clone(), (pointer::push(&at, wire), Node::of(p)))).collect();
         self.structure(properties, &object.required, hint, object_id)
     }
 
@@ -72,7 +72,7 @@ impl<'s> Lowerer<'s> {
             let description = match node {
                 Node::Item(schema) => schema.schema_data.description.as_deref(),
                 Node::Ref(reference) => {
-                    resolve(reference, self.components).and_then(|s| s.schema_data.description.as_deref())
+                    pointer::resolve(reference, self.components).and_then(|s| s.schema_data.description.as_deref())
                 }
             };
             let required = required.contains(&wire);
@@ -82,27 +82,27 @@ impl<'s> Lowerer<'s> {
     }
 
     /// `allOf`: the properties of every part (references resolved) in one struct.
-    fn merge(&mut self, parts: &[Arm<'s>], name: &str) -> Result<TypeKind, Error> {
+    fn merge(&mut self, parts: &[Child<'s>], name: &str) -> Result<TypeKind, Error> {
         let mut properties = BTreeMap::new();
         let mut required = Vec::new();
         for (at, part) in parts {
             let (at, schema) = match part {
                 Node::Item(schema) => (at.clone(), *schema),
                 Node::Ref(reference) => {
-                    let schema = resolve(reference, self.components).ok_or_else(|| {
+                    let schema = pointer::resolve(reference, self.components).ok_or_else(|| {
                         Error::at(
-                            push_pointer(at, "$ref"),
+                            pointer::push(at, "$ref"),
                             format!("cannot merge `{reference}`: not a schema generated here"),
                         )
                     })?;
-                    (crate::load::schema_pointer(component(reference).unwrap_or_default()), schema)
+                    (pointer::schema(pointer::component(reference).unwrap_or_default()), schema)
                 }
             };
             let object = object_of(schema).ok_or_else(|| Error::at(&at, "an `allOf` part must be an object schema"))?;
             only_properties(object, &at)?;
-            let properties_at = push_pointer(&at, "properties");
+            let properties_at = pointer::push(&at, "properties");
             for (wire, property) in &object.properties {
-                properties.insert(wire.clone(), (push_pointer(&properties_at, wire), Node::of(property)));
+                properties.insert(wire.clone(), (pointer::push(&properties_at, wire), Node::of(property)));
             }
             required.extend(object.required.iter().cloned());
         }
@@ -111,19 +111,19 @@ impl<'s> Lowerer<'s> {
     }
 
     /// A union of `arms`: tagged by `object` when every arm is a Stripe object of its own kind.
-    fn union(&mut self, arms: &[Arm<'s>], name: &str) -> Result<TypeKind, Error> {
+    fn union(&mut self, arms: &[Child<'s>], name: &str) -> Result<TypeKind, Error> {
         let mut arm_names = Namespace::with_reserved(&[UNRECOGNIZED]);
         let mut out = Vec::new();
         let mut all_have_ids = true;
         for (i, (at, arm)) in arms.iter().enumerate() {
             let (ty, _) = self.lower(*arm, &format!("{name}{}", i + 1), at)?;
             let target = match arm {
-                Node::Ref(reference) => resolve(reference, self.components),
+                Node::Ref(reference) => pointer::resolve(reference, self.components),
                 Node::Item(_) => None,
             };
             all_have_ids &= target.is_some_and(has_object_id);
             let tag = target.and_then(object_tag).map(str::to_string);
-            out.push(UnionArm { name: arm_names.claim(&arm_name(&ty)), ty, tag, redacted: false });
+            out.push(Arm { name: arm_names.claim(&arm_name(&ty)), ty, tag, personal: false });
         }
         let mut tags: Vec<&str> = out.iter().filter_map(|a| a.tag.as_deref()).collect();
         tags.sort_unstable();

@@ -1,7 +1,7 @@
 //! What the fake's tests share: raw HTTP calls (to see Stripe's exact JSON and headers) and a
 //! webhook receiver on 127.0.0.1 that checks signatures with the client crate.
 
-#![allow(dead_code)] // Each test binary uses its own part.
+#![allow(dead_code)] // Each test module uses its own part.
 
 use std::sync::{Arc, Mutex};
 

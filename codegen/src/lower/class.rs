@@ -2,16 +2,16 @@
 //! shape (nullable wrappers, expandable ids, `""` to unset, lists, `unix-time`) lives here.
 
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
 
 use openapiv3::{
     AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type as Kind,
     VariantOrUnknownOrEmpty,
 };
 
-use crate::error::{push_pointer, Error};
-use crate::filter::{combinator_keyword, component, component_name};
+use crate::error::Error;
 use crate::ir::Type;
+use crate::pointer;
+use crate::subset::Components;
 
 /// A schema in place: a `$ref`, or the schema itself.
 #[derive(Debug, Clone, Copy)]
@@ -41,91 +41,88 @@ impl<'s> Node<'s> {
 }
 
 /// A child schema with its JSON pointer.
-pub type Arm<'s> = (String, Node<'s>);
+pub type Child<'s> = (String, Node<'s>);
 
-/// The Rust shape a schema takes.
-pub enum Shape<'s> {
+/// What a schema is, as lowering sees it: the class of Rust type it becomes.
+pub enum Class<'s> {
     /// A component, by name.
     Ref(&'s str),
     /// An id, or (with `expand[]`) one of these objects.
-    Expandable(Vec<Arm<'s>>),
+    Expandable(Vec<Child<'s>>),
     /// One of several schemas.
-    Union(Vec<Arm<'s>>),
+    Union(Vec<Child<'s>>),
     /// A wrapper of one schema (Stripe's `anyOf: [$ref]` with `nullable`).
-    One(Arm<'s>),
+    One(Child<'s>),
     /// `allOf`: the properties of every part.
-    Merge(Vec<Arm<'s>>),
+    Merge(Vec<Child<'s>>),
     /// An open string enum.
     Enum(Vec<String>),
     /// One page of a list: the schema of its items.
-    List(Arm<'s>),
+    List(Child<'s>),
     /// An object with named properties (possibly none).
     Object(&'s ObjectType),
     /// A string-keyed map.
-    Map(Arm<'s>),
-    Array(Option<Arm<'s>>),
+    Map(Child<'s>),
+    Array(Option<Child<'s>>),
     Scalar(Type),
 }
 
-/// A shape, and whether the value may be `null` or the empty string that unsets it.
+/// A class, and whether the value may be `null` or the empty string that unsets it.
 pub struct Classified<'s> {
-    pub shape: Shape<'s>,
+    pub class: Class<'s>,
     pub nullable: bool,
     pub emptyable: bool,
 }
-
-/// The component schemas of the subset, to resolve references while classifying.
-pub type Components = BTreeMap<String, ReferenceOr<Schema>>;
 
 /// Classifies one schema.
 pub fn classify<'s>(node: Node<'s>, pointer: &str, components: &'s Components) -> Result<Classified<'s>, Error> {
     let schema = match node {
         Node::Ref(reference) => {
-            let name = component_name(reference, pointer)?;
-            return Ok(Classified { shape: Shape::Ref(name), nullable: false, emptyable: false });
+            let name = pointer::component_name(reference, pointer)?;
+            return Ok(Classified { class: Class::Ref(name), nullable: false, emptyable: false });
         }
         Node::Item(schema) => schema,
     };
     let mut classified =
-        Classified { shape: Shape::Scalar(Type::Json), nullable: schema.schema_data.nullable, emptyable: false };
-    classified.shape = match &schema.schema_kind {
+        Classified { class: Class::Scalar(Type::Json), nullable: schema.schema_data.nullable, emptyable: false };
+    classified.class = match &schema.schema_kind {
         SchemaKind::AnyOf { any_of: arms } | SchemaKind::OneOf { one_of: arms } => {
-            let at = push_pointer(pointer, combinator_keyword(&schema.schema_kind));
+            let at = pointer::push(pointer, pointer::combinator(&schema.schema_kind));
             alternatives(arms, &at, &mut classified, components)
         }
         SchemaKind::AllOf { all_of } => {
-            let at = push_pointer(pointer, "allOf");
-            let mut parts: Vec<Arm<'s>> = all_of
+            let at = pointer::push(pointer, "allOf");
+            let mut parts: Vec<Child<'s>> = all_of
                 .iter()
                 .enumerate()
-                .map(|(i, part)| (push_pointer(&at, &i.to_string()), Node::of(part)))
+                .map(|(i, part)| (pointer::push(&at, &i.to_string()), Node::of(part)))
                 .collect();
             match parts.len() {
-                0 => Shape::Scalar(Type::Json),
-                1 => Shape::One(parts.remove(0)),
-                _ => Shape::Merge(parts),
+                0 => Class::Scalar(Type::Json),
+                1 => Class::One(parts.remove(0)),
+                _ => Class::Merge(parts),
             }
         }
         SchemaKind::Type(Kind::String(string)) => {
             classified.nullable |= string.enumeration.iter().any(Option::is_none);
             match string_values(string) {
-                values if values.is_empty() => Shape::Scalar(Type::String),
-                values => Shape::Enum(values),
+                values if values.is_empty() => Class::Scalar(Type::String),
+                values => Class::Enum(values),
             }
         }
         SchemaKind::Type(Kind::Integer(integer)) => match &integer.format {
-            VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => Shape::Scalar(Type::Timestamp),
-            _ => Shape::Scalar(Type::Integer),
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => Class::Scalar(Type::Timestamp),
+            _ => Class::Scalar(Type::Integer),
         },
-        SchemaKind::Type(Kind::Number(_)) => Shape::Scalar(Type::Number),
-        SchemaKind::Type(Kind::Boolean(_)) => Shape::Scalar(Type::Bool),
+        SchemaKind::Type(Kind::Number(_)) => Class::Scalar(Type::Number),
+        SchemaKind::Type(Kind::Boolean(_)) => Class::Scalar(Type::Bool),
         SchemaKind::Type(Kind::Array(array)) => {
-            Shape::Array(array.items.as_ref().map(|items| (push_pointer(pointer, "items"), Node::of(items))))
+            Class::Array(array.items.as_ref().map(|items| (pointer::push(pointer, "items"), Node::of(items))))
         }
-        SchemaKind::Type(Kind::Object(object)) => object_shape(object, pointer)?,
-        SchemaKind::Any(_) => Shape::Scalar(Type::Json),
+        SchemaKind::Type(Kind::Object(object)) => object_class(object, pointer)?,
+        SchemaKind::Any(_) => Class::Scalar(Type::Json),
         SchemaKind::Not { .. } => {
-            return Err(Error::at(push_pointer(pointer, "not"), "`not` schemas are not supported"))
+            return Err(Error::at(pointer::push(pointer, "not"), "`not` schemas are not supported"))
         }
     };
     Ok(classified)
@@ -138,7 +135,7 @@ fn alternatives<'s>(
     at: &str,
     classified: &mut Classified<'s>,
     components: &'s Components,
-) -> Shape<'s> {
+) -> Class<'s> {
     let mut real = Vec::new();
     for (i, arm) in arms.iter().enumerate() {
         let node = Node::of(arm);
@@ -147,30 +144,30 @@ fn alternatives<'s>(
             continue;
         }
         classified.nullable |= matches!(node, Node::Item(s) if s.schema_data.nullable);
-        real.push((push_pointer(at, &i.to_string()), node));
+        real.push((pointer::push(at, &i.to_string()), node));
     }
     match real.len() {
-        0 => Shape::Scalar(Type::String),
-        1 => Shape::One(real.remove(0)),
+        0 => Class::Scalar(Type::String),
+        1 => Class::One(real.remove(0)),
         _ if is_expandable(&real, components) => {
-            Shape::Expandable(real.into_iter().filter(|(_, node)| !is_plain_string(*node)).collect())
+            Class::Expandable(real.into_iter().filter(|(_, node)| !is_plain_string(*node)).collect())
         }
-        _ => Shape::Union(real),
+        _ => Class::Union(real),
     }
 }
 
-fn object_shape<'s>(object: &'s ObjectType, pointer: &str) -> Result<Shape<'s>, Error> {
+fn object_class<'s>(object: &'s ObjectType, pointer: &str) -> Result<Class<'s>, Error> {
     if let Some(items) = list_items(object) {
-        let at = push_pointer(&push_pointer(&push_pointer(pointer, "properties"), "data"), "items");
-        return Ok(Shape::List((at, items)));
+        let at = pointer::push(&pointer::push(&pointer::push(pointer, "properties"), "data"), "items");
+        return Ok(Class::List((at, items)));
     }
     match &object.additional_properties {
         Some(AdditionalProperties::Schema(values)) if object.properties.is_empty() => {
-            Ok(Shape::Map((push_pointer(pointer, "additionalProperties"), Node::of(values))))
+            Ok(Class::Map((pointer::push(pointer, "additionalProperties"), Node::of(values))))
         }
         _ => {
             only_properties(object, pointer)?;
-            Ok(Shape::Object(object))
+            Ok(Class::Object(object))
         }
     }
 }
@@ -180,7 +177,7 @@ fn object_shape<'s>(object: &'s ObjectType, pointer: &str) -> Result<Shape<'s>, 
 pub fn only_properties(object: &ObjectType, pointer: &str) -> Result<(), Error> {
     match &object.additional_properties {
         Some(AdditionalProperties::Schema(_)) => Err(Error::at(
-            push_pointer(pointer, "additionalProperties"),
+            pointer::push(pointer, "additionalProperties"),
             "an object with both `properties` and an `additionalProperties` schema is not supported",
         )),
         _ => Ok(()),
@@ -232,13 +229,13 @@ fn is_plain_string(node: Node<'_>) -> bool {
 }
 
 /// One id string and references to objects with ids, told apart by `object` when several.
-fn is_expandable(arms: &[Arm<'_>], components: &Components) -> bool {
+fn is_expandable(arms: &[Child<'_>], components: &Components) -> bool {
     let strings = arms.iter().filter(|(_, a)| is_plain_string(*a)).count();
     let targets: Vec<Option<&Schema>> = arms
         .iter()
         .filter(|(_, a)| !is_plain_string(*a))
         .map(|(_, a)| match a {
-            Node::Ref(reference) => resolve(reference, components),
+            Node::Ref(reference) => pointer::resolve(reference, components),
             Node::Item(_) => None,
         })
         .collect();
@@ -252,14 +249,6 @@ fn distinct_tags(targets: &[Option<&Schema>]) -> bool {
     tags.sort_unstable();
     tags.dedup();
     count == targets.len() && tags.len() == count
-}
-
-/// The component a `$ref` names, when it is in the subset and not itself a reference.
-pub fn resolve<'s>(reference: &str, components: &'s Components) -> Option<&'s Schema> {
-    match components.get(component(reference)?)? {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { .. } => None,
-    }
 }
 
 /// The object's properties, when it is an object schema.

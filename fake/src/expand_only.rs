@@ -1,6 +1,8 @@
-//! Stripe's sensitive verification results: present only when `expand[]` names them, as at
-//! Stripe, so code that forgets to expand them fails against the fake as it would in production.
-//! Stripe documents this list (it is not in the spec), so it is kept here by hand.
+//! The expand-only verification results (Stripe's docs call them "sensitive"): present only
+//! when `expand[]` names them, as at Stripe, so code that forgets to expand them fails against
+//! the fake as it would in production. Stripe documents this list (it is not in the spec), so it
+//! is kept here by hand. (Not to be confused with personal data: every one of these is personal,
+//! but most personal fields are not expand-only.)
 
 use serde_json::Value;
 
@@ -12,13 +14,13 @@ const SESSION: [&str; 2] = ["verified_outputs.dob", "verified_outputs.id_number"
 const REPORT: [&str; 5] =
     ["document.dob", "document.expiration_date", "document.number", "id_number.dob", "id_number.id_number"];
 
-/// Whether `path` (relative to the object) names a sensitive result.
-pub fn is_sensitive(path: &str) -> bool {
+/// Whether `path` (relative to the object) names an expand-only result.
+pub fn is_expand_only(path: &str) -> bool {
     let tail = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| REPORT.contains(&rest));
     SESSION.contains(&path) || REPORT.contains(&path) || tail("last_verification_report.")
 }
 
-/// Sets to `null` every sensitive result in `value` that `expand` (paths from the response's
+/// Sets to `null` every expand-only result in `value` that `expand` (paths from the response's
 /// root; `prefix` is where `value` sits) does not name. Adds no key: a check the report did not
 /// run stays absent.
 pub fn hide_unexpanded(value: &mut Value, prefix: &str, expand: &[String]) {

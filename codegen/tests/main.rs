@@ -1,0 +1,13 @@
+//! The generator's integration tests, one binary (`cargo test -p stripe-identity-codegen --test
+//! integration`), each file a module: run one with a filter, e.g. `... --test integration
+//! refusals::`.
+
+mod cli;
+mod constructs;
+mod diff;
+mod errors;
+mod events;
+mod formats;
+mod mutations;
+mod refusals;
+mod table;
