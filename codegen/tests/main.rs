@@ -10,4 +10,5 @@ mod events;
 mod formats;
 mod mutations;
 mod refusals;
+mod stages;
 mod table;

@@ -1,0 +1,71 @@
+//! The generator's stages import only down the pipeline: lowering reads the filtered subset,
+//! the pointers and the IR (with the naming and docs helpers), and the printers read the IR
+//! only. Checked on the source, so a new import across a boundary fails here.
+
+use std::path::Path;
+
+/// Each stage, and the crate modules its files may name.
+const STAGES: &[(&str, &[&str])] = &[
+    ("lower", &["docs", "error", "ir", "naming", "pointer", "subset"]),
+    ("emit", &["error", "ir"]),
+    ("filter.rs", &["error", "ir", "load", "naming", "parse", "pointer", "subset"]),
+    ("subset.rs", &["ir"]),
+    ("pointer.rs", &["error"]),
+    ("ir.rs", &[]),
+];
+
+/// Every `crate::name` a file's code mentions (comments and docs left out), `crate::{a, b}`
+/// groups included; a re-export from the crate root (`crate::Error`) counts as `lib`.
+fn crate_paths(text: &str) -> Vec<String> {
+    let code: Vec<&str> = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect();
+    let text = code.join("\n");
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("crate::") {
+        let rest = &text[at + "crate::".len()..];
+        let names: Vec<&str> = match rest.strip_prefix('{') {
+            Some(group) => group[..group.find('}').unwrap_or(0)].split(',').collect(),
+            None => vec![rest],
+        };
+        for name in names {
+            let name: String = name.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let lower = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+            out.push(if lower { name } else { "lib".to_string() });
+        }
+    }
+    out
+}
+
+fn files(at: &Path) -> Vec<std::path::PathBuf> {
+    if at.is_file() {
+        return vec![at.to_path_buf()];
+    }
+    let mut found: Vec<_> = std::fs::read_dir(at).unwrap().map(|e| e.unwrap().path()).collect();
+    found.sort();
+    found.into_iter().flat_map(|p| files(&p)).collect()
+}
+
+#[test]
+fn stages_import_only_what_they_read() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = Vec::new();
+    for (stage, allowed) in STAGES {
+        let found = files(&src.join(stage));
+        assert!(!found.is_empty(), "no source for stage {stage}");
+        for file in found {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for module in crate_paths(&text) {
+                if !allowed.contains(&module.as_str()) {
+                    wrong.push(format!("{} names crate::{module}", file.strip_prefix(&src).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports across a stage boundary:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_check_sees_groups_and_root_reexports() {
+    let paths =
+        crate_paths("use crate::{ir, pointer};\nuse crate::Error;\n/// [`crate::docs`]\nlet x = crate::filter::f();");
+    assert_eq!(paths, ["ir", "pointer", "lib", "filter"]);
+}
