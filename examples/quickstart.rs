@@ -11,15 +11,12 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use stripe_identity::webhook::{self, Event};
 use stripe_identity::*;
 use stripe_identity_fake::FakeStripe;
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+
+/// The signed-webhook receiver the examples and tests share.
+#[path = "support/receiver.rs"]
+mod receiver;
 
 const WEBHOOK_SECRET: &str = "whsec_quickstart";
 
@@ -46,10 +43,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A webhook endpoint on this machine; only the fake can reach it.
     let mut webhooks = None;
     if let Some(fake) = &fake {
-        let (url, events) = webhook_endpoint().await?;
-        fake.webhook_endpoint(&url, WEBHOOK_SECRET);
-        println!("1. Webhook endpoint listening on {url}");
-        webhooks = Some(events);
+        let endpoint = receiver::start(WEBHOOK_SECRET).await?;
+        fake.webhook_endpoint(&endpoint.url, WEBHOOK_SECRET);
+        println!("1. Webhook endpoint listening on {}", endpoint.url);
+        webhooks = Some(endpoint);
     } else {
         println!("1. Webhook endpoint: skipped (Stripe cannot reach this machine; use the Stripe CLI's `listen`).");
     }
@@ -82,10 +79,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     fake.verify(&session.id)?;
     println!("3. The user verified (simulated by the fake: documents and selfie pass).");
 
-    let events = webhooks.as_mut().expect("set up above for the fake");
+    let endpoint = webhooks.as_mut().expect("set up above for the fake");
     let event = loop {
-        let event =
-            tokio::time::timeout(Duration::from_secs(10), events.recv()).await?.ok_or("the endpoint stopped")?;
+        let event = tokio::time::timeout(Duration::from_secs(10), endpoint.events.recv())
+            .await?
+            .ok_or("the endpoint stopped")?;
         println!("   webhook received and its signature verified: {} ({})", event.type_, event.id);
         if event.type_ == EventType::IdentityVerificationSessionVerified {
             break event;
@@ -162,41 +160,4 @@ async fn list_recent(client: &Client) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// A webhook endpoint on 127.0.0.1 that verifies each delivery's signature and passes the
-/// event on; forged deliveries get a 400.
-async fn webhook_endpoint() -> std::io::Result<(String, mpsc::UnboundedReceiver<Event>)> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/webhooks/stripe", listener.local_addr()?);
-    let (sender, events) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let sender = sender.clone();
-            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                let sender = sender.clone();
-                async move {
-                    let signature = request
-                        .headers()
-                        .get("Stripe-Signature")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let body = request.into_body().collect().await?.to_bytes();
-                    let status = match webhook::construct_event(&body, &signature, WEBHOOK_SECRET) {
-                        Ok(event) => {
-                            let _ = sender.send(event);
-                            200
-                        }
-                        Err(_) => 400,
-                    };
-                    Ok::<_, hyper::Error>(
-                        Response::builder().status(status).body(Full::new(Bytes::new())).expect("a valid response"),
-                    )
-                }
-            });
-            tokio::spawn(hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-        }
-    });
-    Ok((url, events))
 }

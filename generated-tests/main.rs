@@ -10,6 +10,7 @@
 mod support;
 
 mod compile;
+mod layers;
 mod redaction;
 mod runtime;
 mod snapshot;

@@ -323,17 +323,18 @@ async fn every_nullable_field_may_be_null() {
 mod webhook_example;
 
 #[tokio::test]
-async fn the_example_handler_accepts_a_signed_delivery_and_refuses_a_forged_one() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(webhook_example::serve(listener, 2));
+async fn the_shared_receiver_passes_on_a_signed_delivery_and_refuses_a_forged_one() {
+    let mut receiver = webhook_example::receiver::start(webhook_example::ENDPOINT_SECRET).await.unwrap();
     let payload = String::from_utf8(event("identity.verification_session.verified", session("vs_9"))).unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let signed = webhook::sign(payload.as_bytes(), webhook_example::ENDPOINT_SECRET, now);
-    assert_eq!(webhook_example::deliver(address, &payload, &signed).await, "HTTP/1.1 200 OK");
     let forged = webhook::sign(payload.as_bytes(), "whsec_attacker", now);
-    assert_eq!(webhook_example::deliver(address, &payload, &forged).await, "HTTP/1.1 400 Bad Request");
-    server.await.unwrap();
+    assert_eq!(webhook_example::deliver(&receiver.url, &payload, &forged).await, "HTTP/1.1 400 Bad Request");
+    let signed = webhook::sign(payload.as_bytes(), webhook_example::ENDPOINT_SECRET, now);
+    assert_eq!(webhook_example::deliver(&receiver.url, &payload, &signed).await, "HTTP/1.1 200 OK");
+    let verified = receiver.events.recv().await.expect("the signed event is passed on");
+    assert_eq!(verified.type_, EventType::IdentityVerificationSessionVerified);
+    assert!(receiver.events.try_recv().is_err(), "the forged delivery passed nothing on");
+    webhook_example::handle(&verified);
 }
 
 // --- Tracing ---------------------------------------------------------------------------------------

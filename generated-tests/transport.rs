@@ -90,7 +90,7 @@ async fn an_idempotency_key_applies_to_its_call_only_and_a_replay_says_so() {
     .await
     .unwrap_err();
     let api = conflict.api().expect("Stripe's error");
-    assert_eq!((api.status, &api.error_type), (400, &ApiErrorType::IdempotencyError));
+    assert_eq!((api.status, &api.error.error_type), (400, &ApiErrorType::IdempotencyError));
     assert!(!conflict.is_retryable());
 }
 
@@ -191,7 +191,11 @@ async fn config_errors_send_nothing() {
         .idempotency_key("k".repeat(255))
         .await
         .unwrap_err();
-    assert_eq!(error.api().and_then(|e| e.code.as_deref()), Some("resource_missing"), "a 255-character key is sent");
+    assert_eq!(
+        error.api().and_then(|e| e.error.code.as_deref()),
+        Some("resource_missing"),
+        "a 255-character key is sent"
+    );
 }
 
 #[tokio::test]
@@ -201,7 +205,7 @@ async fn errors_expose_stripes_error_and_not_its_message() {
         retrieve_verification_session(&fake.client(), &"vs_missing".into(), &Default::default()).await.unwrap_err();
     let api = error.api().unwrap();
     assert_eq!(
-        (api.status, api.code.as_deref(), api.param.as_deref()),
+        (api.status, api.error.code.as_deref(), api.error.param.as_deref()),
         (404, Some("resource_missing"), Some("session"))
     );
     assert!(api.request_id.as_deref().is_some_and(|id| id.starts_with("req_")));

@@ -244,10 +244,10 @@ async fn stripe_errors_become_typed_api_errors() {
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.request_id(), Some("req_test_404"));
     let Error::Api(api) = error else { panic!("expected an API error, got {error:?}") };
-    assert_eq!(api.error_type, ApiErrorType::InvalidRequestError);
-    assert_eq!(api.code.as_deref(), Some("resource_missing"));
-    assert_eq!(api.param.as_deref(), Some("session"));
-    assert_eq!(api.doc_url.as_deref(), Some("https://stripe.com/docs/error-codes/resource-missing"));
+    assert_eq!(api.error.error_type, ApiErrorType::InvalidRequestError);
+    assert_eq!(api.error.code.as_deref(), Some("resource_missing"));
+    assert_eq!(api.error.param.as_deref(), Some("session"));
+    assert_eq!(api.error.doc_url.as_deref(), Some("https://stripe.com/docs/error-codes/resource-missing"));
     assert!(api.to_string().contains("HTTP 404"));
 }
 
@@ -264,15 +264,15 @@ fn stripe_messages_are_shown_without_the_values_they_quote() {
         let api = ApiError {
             status: 400,
             request_id: Some("req_123".into()),
-            error_type: ApiErrorType::InvalidRequestError,
-            code: None,
-            decline_code: None,
-            message: Some(message.into()),
-            param: entry["param"].as_str().map(str::to_string),
-            doc_url: None,
             stripe_should_retry: None,
+            error: ErrorBody {
+                error_type: ApiErrorType::InvalidRequestError,
+                message: Some(message.into()),
+                param: entry["param"].as_str().map(str::to_string),
+                ..ErrorBody::default()
+            },
         };
-        assert_eq!(api.shown_message().as_deref(), Some(expected), "{}", entry["source"]);
+        assert_eq!(api.error.shown_message().as_deref(), Some(expected), "{}", entry["source"]);
         assert!(api.to_string().ends_with(&format!("): {expected}")), "{api}");
         assert!(format!("{api:?}").contains(&format!("{expected:?}")), "{api:?}");
         // No email, in the message or the param path, reaches either.

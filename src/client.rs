@@ -1,22 +1,27 @@
 //! The client: the key, the connection pool and the defaults every [`Request`] starts from.
+//! The methods that make a [`Request`] live with it (module `request`), so this module needs
+//! nothing above it.
+//!
+//! [`Request`]: crate::Request
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::Method;
-use serde::Serialize;
 
 use crate::error::Error;
-use crate::form;
-use crate::request::Request;
 use crate::retry::DEFAULT_MAX_RETRIES;
+use crate::types::Redacted;
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
+
+/// The generated code's `API_VERSION`, handed over by the build script (the same generator
+/// run), so the client needs nothing from the generated code, which is built on it.
+pub(crate) const GENERATED_API_VERSION: &str = env!("STRIPE_IDENTITY_GENERATED_API_VERSION");
 
 /// The largest response body read by default: 16 MiB. An Identity response is a few KiB; a
 /// page of 100 sessions with expanded reports stays well under 1 MiB.
@@ -49,7 +54,7 @@ pub(crate) struct Setup {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Client");
-        debug.field("secret_key", &crate::Redacted);
+        debug.field("secret_key", &Redacted);
         match &*self.setup {
             Ok(setup) => debug
                 .field("base_url", &setup.base_url)
@@ -176,7 +181,7 @@ impl Client {
         ClientBuilder {
             secret_key: secret_key.into(),
             base_url: DEFAULT_BASE_URL.to_string(),
-            api_version: crate::API_VERSION.to_string(),
+            api_version: GENERATED_API_VERSION.to_string(),
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -185,37 +190,9 @@ impl Client {
     }
 
     /// This client, acting for a connected account (`Stripe-Account`) in every call that does
-    /// not set its own with [`Request::stripe_account`].
+    /// not set its own with [`Request::stripe_account`](crate::Request::stripe_account).
     pub fn with_stripe_account(&self, account: impl Into<String>) -> Client {
         Client { setup: Arc::clone(&self.setup), stripe_account: Some(account.into()) }
-    }
-
-    /// `GET path?query`. The generated functions call these; they also reach endpoints the
-    /// generated code lacks.
-    pub fn get<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
-        self.send(Method::GET, path, query, None::<&()>)
-    }
-
-    /// `POST path` with a form body.
-    pub fn post<T>(&self, path: impl Into<String>, form: &(impl Serialize + ?Sized)) -> Request<T> {
-        self.send(Method::POST, path, &(), Some(form))
-    }
-
-    /// `DELETE path?query`.
-    pub fn delete<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
-        self.send(Method::DELETE, path, query, None::<&()>)
-    }
-
-    /// Any method, with a query and an optional form body.
-    pub fn send<T>(
-        &self,
-        method: Method,
-        path: impl Into<String>,
-        query: &(impl Serialize + ?Sized),
-        form: Option<&(impl Serialize + ?Sized)>,
-    ) -> Request<T> {
-        let encoded = form::encode(query).and_then(|q| Ok((q, form.map(form::encode).transpose()?)));
-        Request::new(self.clone(), method, path.into(), encoded)
     }
 
     /// What a call needs, or the configuration error every call reports.

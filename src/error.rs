@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::form::FormError;
+use crate::retry;
 
 /// Why a call failed.
 #[derive(Debug)]
@@ -58,9 +59,9 @@ impl Error {
     /// timeouts. (The client already retried this call as often as it was told to.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => e.stripe_should_retry.unwrap_or_else(|| crate::retry::is_retryable_status(e.status)),
-            Error::Decode(e) => crate::retry::is_retryable_status(e.status),
-            Error::Transport(e) => crate::retry::is_retryable_transport(e),
+            Error::Api(e) => e.stripe_should_retry.unwrap_or_else(|| retry::is_retryable_status(e.status)),
+            Error::Decode(e) => retry::is_retryable_status(e.status),
+            Error::Transport(e) => retry::is_retryable_transport(e),
             Error::Encode(_) | Error::Config(_) | Error::Redirect { .. } | Error::BodyTooLarge { .. } => false,
         }
     }
@@ -137,53 +138,32 @@ impl From<FormError> for Error {
     }
 }
 
-/// An error Stripe reported.
+/// An error Stripe reported: the response's status and headers, and Stripe's error object.
 ///
 /// `Display` and `Debug` show Stripe's `message` with every value it quotes back from the
 /// request (ids, emails, keys, numbers) replaced by `[redacted]`, and bounded in length (the rule
-/// is in [`ApiError::shown_message`]); the field holds it as sent, to read where that is safe.
-#[derive(Clone, PartialEq)]
+/// is in [`ErrorBody::shown_message`]); the field holds it as sent, to read where that is safe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
     /// The `Request-Id` response header.
     pub request_id: Option<String>,
-    /// The kind of error.
-    pub error_type: ApiErrorType,
-    /// A short code such as `resource_missing`.
-    pub code: Option<String>,
-    /// For card errors, the issuer's reason.
-    pub decline_code: Option<String>,
-    /// A human-readable message.
-    pub message: Option<String>,
-    /// The parameter the error is about.
-    pub param: Option<String>,
-    /// A link to the error code's documentation.
-    pub doc_url: Option<String>,
     /// Stripe's `Stripe-Should-Retry` header, when it sent one.
     pub stripe_should_retry: Option<bool>,
-}
-
-impl ApiError {
-    /// Stripe's message as `Display` shows it: Stripe's words, without what it quotes back.
-    ///
-    /// Quoted spans (`'…'`, `"…"`), ids, emails, phone numbers, keys, links other than to
-    /// Stripe's docs, and the value after `Invalid integer: ` (and Stripe's other value kinds)
-    /// become `[redacted]`; backticked parameter and enum names, counts and limits stay. At most
-    /// 500 characters. The whole rule is in the crate's `message` module.
-    pub fn shown_message(&self) -> Option<String> {
-        self.message.as_deref().map(|message| crate::message::shown(message, self.param.as_deref()))
-    }
+    /// Stripe's error object: its type, code, message, param.
+    pub error: ErrorBody,
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bounded = crate::message::bounded;
-        write!(f, "Stripe error {} (HTTP {}", bounded(self.error_type.as_str()), self.status)?;
-        if let Some(code) = &self.code {
+        let error = &self.error;
+        write!(f, "Stripe error {} (HTTP {}", bounded(error.error_type.as_str()), self.status)?;
+        if let Some(code) = &error.code {
             write!(f, ", code {}", bounded(code))?;
         }
-        if let Some(param) = &self.param {
+        if let Some(param) = &error.param {
             // A parameter path can hold a value too (`metadata[jenny@example.com]`).
             write!(f, ", param {}", crate::message::shown(param, None))?;
         }
@@ -191,33 +171,19 @@ impl fmt::Display for ApiError {
             write!(f, ", request {}", bounded(id))?;
         }
         write!(f, ")")?;
-        match self.shown_message() {
+        match error.shown_message() {
             Some(message) => write!(f, ": {message}"),
             None => Ok(()),
         }
     }
 }
 
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("error_type", &self.error_type)
-            .field("code", &self.code.as_deref().map(crate::message::bounded))
-            .field("decline_code", &self.decline_code)
-            .field("message", &self.shown_message())
-            .field("param", &self.param.as_deref().map(|p| crate::message::shown(p, None)))
-            .field("doc_url", &self.doc_url.as_deref().map(crate::message::bounded))
-            .field("stripe_should_retry", &self.stripe_should_retry)
-            .finish()
-    }
-}
-
-/// Stripe's error `type`; values this crate does not know are kept.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Stripe's error `type`; values this crate does not know are kept, and a body without one
+/// reads as `api_error`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ApiErrorType {
     /// `api_error`: a problem on Stripe's side.
+    #[default]
     ApiError,
     /// `card_error`: the card was declined or is invalid.
     CardError,
@@ -254,6 +220,13 @@ impl From<&str> for ApiErrorType {
     }
 }
 
+impl<'de> Deserialize<'de> for ApiErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(ApiErrorType::from(value.as_str()))
+    }
+}
+
 impl fmt::Display for ApiErrorType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -268,13 +241,12 @@ pub struct ErrorResponse {
 }
 
 /// The `error` object of an error response (the spec's `api_errors`, the fields a caller acts
-/// on). `Debug` shows the message and the param as [`ApiError`]'s does, without the values
-/// they quote back.
-#[derive(Clone, Default, Deserialize)]
+/// on). `Debug` shows the message and the param without the values they quote back.
+#[derive(Clone, Default, PartialEq, Deserialize)]
 pub struct ErrorBody {
-    /// The kind of error, as sent.
-    #[serde(rename = "type")]
-    pub error_type: Option<String>,
+    /// The kind of error.
+    #[serde(rename = "type", default)]
+    pub error_type: ApiErrorType,
     /// A short code such as `resource_missing`.
     pub code: Option<String>,
     /// For card errors, the issuer's reason.
@@ -287,13 +259,29 @@ pub struct ErrorBody {
     pub doc_url: Option<String>,
 }
 
+impl ErrorBody {
+    /// Stripe's message as `Display` shows it: Stripe's words, without what it quotes back.
+    ///
+    /// Quoted spans (`'…'`, `"…"`), ids, emails, phone numbers, keys, links other than to
+    /// Stripe's docs, and the value after `Invalid integer: ` (and Stripe's other value kinds)
+    /// become `[redacted]`; backticked parameter and enum names, counts and limits stay. At most
+    /// 500 characters. The whole rule is in the crate's `message` module.
+    pub fn shown_message(&self) -> Option<String> {
+        self.message.as_deref().map(|message| crate::message::shown(message, self.param.as_deref()))
+    }
+}
+
 impl fmt::Debug for ErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let error_type = match &self.error_type {
+            ApiErrorType::Unrecognized(other) => ApiErrorType::Unrecognized(crate::message::bounded(other).to_string()),
+            known => known.clone(),
+        };
         f.debug_struct("ErrorBody")
-            .field("error_type", &self.error_type.as_deref().map(crate::message::bounded))
+            .field("error_type", &error_type)
             .field("code", &self.code.as_deref().map(crate::message::bounded))
-            .field("decline_code", &self.decline_code)
-            .field("message", &self.message.as_deref().map(|m| crate::message::shown(m, self.param.as_deref())))
+            .field("decline_code", &self.decline_code.as_deref().map(crate::message::bounded))
+            .field("message", &self.shown_message())
             .field("param", &self.param.as_deref().map(|p| crate::message::shown(p, None)))
             .field("doc_url", &self.doc_url.as_deref().map(crate::message::bounded))
             .finish()

@@ -22,9 +22,33 @@ pub fn encode_path_segment(raw: &str) -> String {
 
 /// Encodes `value` (a struct, a map, or `()` for nothing) as `key=value` pairs joined by `&`.
 pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
+    Ok(join(&pairs(value)?))
+}
+
+/// Form parameters as data, in order: each key already encoded (bracket paths cannot be taken
+/// apart again once joined), each value as given, encoded by [`join`]. A request keeps these
+/// until it is sent, so the paginator can swap one cursor without parsing a query string.
+pub(crate) type Pairs = Vec<(String, String)>;
+
+/// The pairs of `value` (a struct, a map, or `()` for nothing).
+pub(crate) fn pairs<T: Serialize + ?Sized>(value: &T) -> Result<Pairs, FormError> {
     let mut pairs = Vec::new();
     value.serialize(PairSerializer { key: String::new(), out: &mut pairs })?;
-    Ok(pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"))
+    Ok(pairs)
+}
+
+/// `key=value&…`, each value percent-encoded.
+pub(crate) fn join(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&encode_component(value));
+    }
+    out
 }
 
 /// A value that has no form encoding (bytes, a non-string map key, a bare scalar at the top).
@@ -66,7 +90,7 @@ impl PairSerializer<'_> {
         if self.key.is_empty() {
             return Err(FormError("a bare value has no key; pass a struct or a map".into()));
         }
-        self.out.push((self.key, encode_component(text)));
+        self.out.push((self.key, text.to_string()));
         Ok(())
     }
 }

@@ -15,9 +15,12 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use crate::form::encode_component;
 use crate::request::Request;
 use crate::{Error, List, Object};
+
+/// The cursor to the next page of older objects, and of newer ones.
+const FORWARD: &str = "starting_after";
+const BACKWARD: &str = "ending_before";
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<List<T>, Error>> + Send>>;
 
@@ -49,13 +52,11 @@ impl<T> Unpin for ListStream<T> {}
 impl<T: Object + DeserializeOwned + Send + 'static> Request<List<T>> {
     /// Every object of the list, fetching each page when the previous one is used up.
     pub fn stream(self) -> ListStream<T> {
-        let (base, backwards, cursor) = match &self.encoded {
-            Ok((query, _)) => split_cursor(query),
-            Err(_) => (String::new(), false, None),
-        };
+        let backwards = self.query_value(BACKWARD).is_some();
+        let cursor = self.query_value(if backwards { BACKWARD } else { FORWARD }).map(str::to_string);
         // The first page is the request exactly as given (its own cursor included).
         let first = self.clone();
-        let template = self.with_query(base);
+        let template = self.with_query(&[FORWARD, BACKWARD], None);
         let future: PageFuture<T> = Box::pin(first.send());
         let seen = cursor.into_iter().collect();
         ListStream { template, backwards, buffer: VecDeque::new(), seen, state: State::Fetching(future) }
@@ -125,11 +126,8 @@ impl<T: Object + DeserializeOwned + Send + 'static> ListStream<T> {
     }
 
     fn fetch(&self, cursor: &str) -> PageFuture<T> {
-        let Ok((base, _)) = &self.template.encoded else { return Box::pin(self.template.clone().send()) };
-        let key = if self.backwards { "ending_before" } else { "starting_after" };
-        let separator = if base.is_empty() { "" } else { "&" };
-        let query = format!("{base}{separator}{key}={}", encode_component(cursor));
-        Box::pin(self.template.with_query(query).send())
+        let key = if self.backwards { BACKWARD } else { FORWARD };
+        Box::pin(self.template.with_query(&[], Some((key, cursor))).send())
     }
 }
 
@@ -156,39 +154,5 @@ impl<T: Object + DeserializeOwned + Send + 'static> Stream for ListStream<T> {
                 },
             }
         }
-    }
-}
-
-/// The query without its cursor parameters, whether it walks backwards (`ending_before`), and
-/// the caller's own cursor (as encoded).
-fn split_cursor(query: &str) -> (String, bool, Option<String>) {
-    let backwards = query.split('&').any(|pair| pair.starts_with("ending_before="));
-    let cursor = query.split('&').find_map(cursor_of).map(decode_component);
-    let rest: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && cursor_of(pair).is_none()).collect();
-    (rest.join("&"), backwards, cursor)
-}
-
-/// The value of a `starting_after=` or `ending_before=` pair.
-fn cursor_of(pair: &str) -> Option<&str> {
-    pair.strip_prefix("starting_after=").or_else(|| pair.strip_prefix("ending_before="))
-}
-
-/// An id as it was before percent-encoding (ids are ASCII; anything odd is kept as is).
-fn decode_component(encoded: &str) -> String {
-    percent_encoding::percent_decode_str(encoded).decode_utf8_lossy().into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_cursor;
-
-    #[test]
-    fn cursors_are_taken_out_and_the_direction_kept() {
-        assert_eq!(
-            split_cursor("limit=3&starting_after=vs_1&status=verified"),
-            ("limit=3&status=verified".into(), false, Some("vs_1".into()))
-        );
-        assert_eq!(split_cursor("ending_before=vs%209&limit=3"), ("limit=3".into(), true, Some("vs 9".into())));
-        assert_eq!(split_cursor(""), (String::new(), false, None));
     }
 }

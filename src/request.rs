@@ -1,4 +1,6 @@
-//! One API call as a value: its options apply to that call and its retries only.
+//! One API call as a value: its options apply to that call and its retries only. The
+//! [`Client`] methods that make one (`get`, `post`, `delete`, `send`) are here too, so the
+//! client sits below its requests.
 //!
 //! Every generated endpoint function returns a [`Request`]. Awaiting it sends it
 //! (`create_verification_session(&client, &params).await`); before that, its options can be set:
@@ -26,11 +28,13 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use crate::error::{redact_serde_message, ApiError, ApiErrorType, DecodeError, Error, ErrorResponse};
-use crate::form::FormError;
+use crate::client::Client;
+use crate::error::{redact_serde_message, ApiError, DecodeError, Error, ErrorResponse};
+use crate::form::{self, FormError, Pairs};
 use crate::retry;
-use crate::Client;
+use crate::types::Redacted;
 
 /// The longest idempotency key Stripe accepts.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
@@ -41,10 +45,19 @@ pub struct Request<T> {
     pub(crate) client: Client,
     pub(crate) method: Method,
     pub(crate) path: String,
-    /// The encoded query string and form body, or why the params could not be encoded.
-    pub(crate) encoded: Result<(String, Option<String>), FormError>,
+    /// The query and form body as pairs (encoded when sent), or why the params could not be
+    /// encoded.
+    pub(crate) params: Result<Params, FormError>,
     pub(crate) options: Options,
     response: PhantomData<fn() -> T>,
+}
+
+/// A request's parameters as data.
+#[derive(Clone)]
+pub(crate) struct Params {
+    pub(crate) query: Pairs,
+    /// `None` for a request without a body (GET, DELETE).
+    pub(crate) body: Option<Pairs>,
 }
 
 /// The options of one call.
@@ -77,7 +90,7 @@ impl<T> Clone for Request<T> {
             client: self.client.clone(),
             method: self.method.clone(),
             path: self.path.clone(),
-            encoded: self.encoded.clone(),
+            params: self.params.clone(),
             options: self.options.clone(),
             response: PhantomData,
         }
@@ -92,7 +105,7 @@ impl<T> std::fmt::Debug for Request<T> {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("idempotency_key", &options.idempotency_key.as_ref().map(|_| crate::Redacted))
+            .field("idempotency_key", &options.idempotency_key.as_ref().map(|_| Redacted))
             .field("stripe_account", &options.stripe_account)
             .field("timeout", &options.timeout)
             .field("max_retries", &options.max_retries)
@@ -101,13 +114,8 @@ impl<T> std::fmt::Debug for Request<T> {
 }
 
 impl<T> Request<T> {
-    pub(crate) fn new(
-        client: Client,
-        method: Method,
-        path: String,
-        encoded: Result<(String, Option<String>), FormError>,
-    ) -> Self {
-        Request { client, method, path, encoded, options: Options::default(), response: PhantomData }
+    pub(crate) fn new(client: Client, method: Method, path: String, params: Result<Params, FormError>) -> Self {
+        Request { client, method, path, params, options: Options::default(), response: PhantomData }
     }
 
     /// The `Idempotency-Key` of this POST and its retries (1 to 255 characters), instead of a
@@ -136,13 +144,52 @@ impl<T> Request<T> {
         self
     }
 
-    /// The same request with another query string (the paginator's cursors).
-    pub(crate) fn with_query(&self, query: String) -> Self {
+    /// The value of the first query parameter named `key`, as given.
+    pub(crate) fn query_value(&self, key: &str) -> Option<&str> {
+        let params = self.params.as_ref().ok()?;
+        params.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The same request without the query parameters named in `remove`, and with `add` at the
+    /// end (the paginator's cursors).
+    pub(crate) fn with_query(&self, remove: &[&str], add: Option<(&str, &str)>) -> Self {
         let mut request = self.clone();
-        if let Ok((q, _)) = &mut request.encoded {
-            *q = query;
+        if let Ok(params) = &mut request.params {
+            params.query.retain(|(key, _)| !remove.contains(&key.as_str()));
+            params.query.extend(add.map(|(key, value)| (key.to_string(), value.to_string())));
         }
         request
+    }
+}
+
+impl Client {
+    /// `GET path?query`. The generated functions call these; they also reach endpoints the
+    /// generated code lacks.
+    pub fn get<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
+        self.send(Method::GET, path, query, None::<&()>)
+    }
+
+    /// `POST path` with a form body.
+    pub fn post<T>(&self, path: impl Into<String>, form: &(impl Serialize + ?Sized)) -> Request<T> {
+        self.send(Method::POST, path, &(), Some(form))
+    }
+
+    /// `DELETE path?query`.
+    pub fn delete<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
+        self.send(Method::DELETE, path, query, None::<&()>)
+    }
+
+    /// Any method, with a query and an optional form body.
+    pub fn send<T>(
+        &self,
+        method: Method,
+        path: impl Into<String>,
+        query: &(impl Serialize + ?Sized),
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Request<T> {
+        let params =
+            form::pairs(query).and_then(|query| Ok(Params { query, body: body.map(form::pairs).transpose()? }));
+        Request::new(self.clone(), method, path.into(), params)
     }
 }
 
@@ -191,8 +238,9 @@ impl<T> Request<T> {
     /// Sends with retries as Stripe's SDKs do, one idempotency key for every attempt.
     async fn execute(self) -> Result<Response, Error> {
         let (idempotency_key, stripe_account) = self.checked_headers()?;
-        let Request { client, method, path, encoded, options, .. } = self;
-        let (query, body) = encoded.map_err(Error::Encode)?;
+        let Request { client, method, path, params, options, .. } = self;
+        let params = params.map_err(Error::Encode)?;
+        let (query, body) = (form::join(&params.query), params.body.map(|body| form::join(&body)));
         let setup = client.setup()?;
         let max_retries = options.max_retries.unwrap_or(setup.max_retries);
         let mut url = format!("{}{}", setup.base_url, path);
@@ -360,17 +408,34 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
         Ok(ErrorResponse { error }) => Err(Error::Api(Box::new(ApiError {
             status: *status,
             request_id: request_id.clone(),
-            error_type: ApiErrorType::from(error.error_type.as_deref().unwrap_or("api_error")),
-            code: error.code,
-            decline_code: error.decline_code,
-            message: error.message,
-            param: error.param,
-            doc_url: error.doc_url,
             stripe_should_retry: response.should_retry,
+            error,
         }))),
         Err(e) => {
             let reason = format!("not a Stripe error body: {}", redact_serde_message(&e.to_string()));
             Err(Error::Decode(Box::new(DecodeError::new(*status, request_id.clone(), ".".into(), reason, body))))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_paginator_swaps_a_cursor_pair_without_parsing_a_query_string() {
+        #[derive(Serialize)]
+        struct Query {
+            limit: u8,
+            starting_after: &'static str,
+            status: &'static str,
+        }
+        let query = Query { limit: 3, starting_after: "vs 1&x", status: "verified" };
+        let request: Request<()> = Client::new("sk_test_123").get("/v1/x", &query);
+        assert_eq!(request.query_value("starting_after"), Some("vs 1&x"), "as given, not encoded");
+        let next = request.with_query(&["starting_after", "ending_before"], Some(("starting_after", "vs 2/y")));
+        let params = next.params.as_ref().unwrap();
+        assert_eq!(form::join(&params.query), "limit=3&status=verified&starting_after=vs%202%2Fy");
+        assert!(params.body.is_none());
     }
 }

@@ -15,7 +15,7 @@ pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
 
 /// `Stripe-Should-Retry: true` or `false`; another value counts as absent.
 pub(crate) fn stripe_should_retry(headers: &HeaderMap) -> Option<bool> {
-    match crate::request::header(headers, "Stripe-Should-Retry") {
+    match headers.get("Stripe-Should-Retry").and_then(|value| value.to_str().ok()) {
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,

@@ -47,6 +47,9 @@ impl Generator {
         let (spec, api) = self.build("bindings", OUTPUT_FILE, |api| self.render(api));
         println!("cargo:spec={}", spec.display());
         println!("cargo:api_version={}", api.api_version);
+        // For the runtime's client, which sits below the generated code it would otherwise
+        // read `API_VERSION` from.
+        println!("cargo:rustc-env=STRIPE_IDENTITY_GENERATED_API_VERSION={}", api.api_version);
     }
 
     /// [`Generator::run_build_script`] for the tables ([`Generator::render_table`]), written to

@@ -140,7 +140,7 @@ async fn cancel_only_from_requires_input_and_redact_not_while_processing() {
             .unwrap_err(),
     ] {
         let api = error.api().expect("Stripe's error");
-        assert_eq!((api.status, api.code.as_deref()), (400, Some("session_invalid_state")), "{error:?}");
+        assert_eq!((api.status, api.error.code.as_deref()), (400, Some("session_invalid_state")), "{error:?}");
     }
 }
 

@@ -125,6 +125,6 @@ async fn an_injected_429_is_stripes_rate_limit_answer() {
     fake.inject(Fault::status(429), 1).unwrap();
     let error = stripe_identity::list_verification_sessions(&client, &Default::default()).await.unwrap_err();
     let stripe_identity::Error::Api(api) = &error else { panic!("{error:?}") };
-    assert_eq!(api.error_type, stripe_identity::ApiErrorType::InvalidRequestError, "a documented type: {error}");
-    assert_eq!(api.code.as_deref(), Some("rate_limit"));
+    assert_eq!(api.error.error_type, stripe_identity::ApiErrorType::InvalidRequestError, "a documented type: {error}");
+    assert_eq!(api.error.code.as_deref(), Some("rate_limit"));
 }

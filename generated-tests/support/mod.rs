@@ -1,13 +1,16 @@
-//! A stand-in for api.stripe.com on 127.0.0.1: it records each request and answers from a
-//! script. It lives as long as the test that starts it (the task is aborted on drop).
+//! A stand-in for api.stripe.com on 127.0.0.1, on hyper: it records each request and answers
+//! from a script. It lives as long as the test that starts it (the task is aborted on drop).
 //! Beside it, [`crate_builder`] (throwaway crates built with Cargo) and [`samples`] (JSON
 //! values of any generated type).
 
 #![allow(dead_code)] // Each test module uses its own part of this module.
 
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -69,21 +72,15 @@ impl MockStripe {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let recorded = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(replies.into_iter()));
         let log = recorded.clone();
         let task = tokio::spawn(async move {
-            let mut replies = replies.into_iter();
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let Some(request) = read_request(&mut stream).await else { continue };
-                log.lock().unwrap().push(request);
-                let reply = replies.next().unwrap_or_else(|| Reply::json(500, "{}"));
-                let mut head = format!("HTTP/1.1 {} Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
-                for (name, value) in &reply.headers {
-                    head.push_str(&format!("{name}: {value}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(reply.body.as_bytes()).await;
-                let _ = stream.shutdown().await;
+            while let Ok((stream, _)) = listener.accept().await {
+                let (log, script) = (log.clone(), script.clone());
+                let service = hyper::service::service_fn(move |request| answer(request, log.clone(), script.clone()));
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service),
+                );
             }
         });
         MockStripe { url, recorded, task }
@@ -105,42 +102,27 @@ impl MockStripe {
     }
 }
 
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Recorded> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_string();
-    let target = first.next()?.to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let length: usize = headers
+/// Records one request and answers it with the next scripted reply (500 past the end).
+async fn answer(
+    request: hyper::Request<Incoming>,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    script: Arc<Mutex<std::vec::IntoIter<Reply>>>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let method = request.method().to_string();
+    let target = request.uri().path_and_query().map_or_else(|| request.uri().path().to_string(), |p| p.to_string());
+    let headers = request
+        .headers()
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
+        .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
+    let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    log.lock().unwrap().push(Recorded { method, target, headers, body: String::from_utf8_lossy(&body).into_owned() });
+    let reply = script.lock().unwrap().next().unwrap_or_else(|| Reply::json(500, "{}"));
+    let mut response = hyper::Response::builder().status(reply.status).header("Content-Type", "application/json");
+    for (name, value) in &reply.headers {
+        response = response.header(name, value);
     }
-    Some(Recorded { method, target, headers, body: String::from_utf8_lossy(&body).to_string() })
+    Ok(response.body(Full::new(Bytes::from(reply.body))).expect("a scripted reply is a valid response"))
 }
 
 /// A realistic VerificationSession with every field present (the report expanded).
