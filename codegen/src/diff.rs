@@ -60,16 +60,14 @@ pub fn changes(old: &Api, new: &Api) -> Vec<Change> {
         }
     }
 
-    let old_types: BTreeMap<&str, &TypeDef> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let new_types: BTreeMap<&str, &TypeDef> = new.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    for (name, def) in &old_types {
-        match new_types.get(name) {
-            None => push(Impact::Breaking, format!("type `{name}` removed")),
+    for def in old.types.iter() {
+        match new.types.get(&def.name) {
+            None => push(Impact::Breaking, format!("type `{}` removed", def.name)),
             Some(new_def) => compare_type(def, new_def, &mut push),
         }
     }
-    for name in new_types.keys().filter(|n| !old_types.contains_key(*n)) {
-        push(Impact::Additive, format!("type `{name}` added"));
+    for def in new.types.iter().filter(|t| old.types.get(&t.name).is_none()) {
+        push(Impact::Additive, format!("type `{}` added", def.name));
     }
     for (from, to) in old.conversions.iter().filter(|c| !new.conversions.contains(c)) {
         push(Impact::Breaking, format!("`From<{from}> for {to}` removed"));

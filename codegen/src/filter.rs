@@ -40,8 +40,9 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
                 skipped.insert(id.to_string());
                 continue;
             }
-            let pointer = pointer::push(&path_pointer, method);
-            let mut parameters = inline_parameters(&operation.parameters, &pointer::push(&pointer, "parameters"))?;
+            let operation_pointer = pointer::push(&path_pointer, method);
+            let parameters_pointer = pointer::push(&operation_pointer, "parameters");
+            let mut parameters = inline_parameters(&operation.parameters, &parameters_pointer)?;
             // Path-level parameters apply to every operation that does not override them.
             for (at, parameter) in &shared {
                 let overridden = parameters.iter().any(|(_, p)| same_parameter(p, parameter));
@@ -49,7 +50,8 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
                     parameters.push((at.clone(), parameter.clone()));
                 }
             }
-            collect_operation_refs(operation, &parameters, &pointer, &mut pending)?;
+            collect_operation_refs(operation, &parameters, &operation_pointer, &mut pending)?;
+            // A path item yields only OpenAPI's eight methods, every one of which has a key.
             let method = Method::from_key(method).unwrap_or(Method::Get);
             let parameters = parameters
                 .into_iter()
@@ -59,7 +61,8 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
                 })
                 .collect::<Result<_, Error>>()?;
             let operation = operation.clone();
-            operations.push(SelectedOperation { path: path.to_string(), method, operation, parameters, pointer });
+            let (path, pointer) = (path.to_string(), operation_pointer);
+            operations.push(SelectedOperation { path, method, operation, parameters, pointer });
         }
     }
     if let Some(unknown) = selection.excluded.iter().find(|id| !skipped.contains(id.as_str())) {
