@@ -81,9 +81,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let endpoint = webhooks.as_mut().expect("set up above for the fake");
     let event = loop {
-        let event = tokio::time::timeout(Duration::from_secs(10), endpoint.events.recv())
-            .await?
-            .ok_or("the endpoint stopped")?;
+        let event =
+            tokio::time::timeout(Duration::from_secs(10), endpoint.next()).await?.ok_or("the endpoint stopped")?;
         println!("   webhook received and its signature verified: {} ({})", event.type_, event.id);
         if event.type_ == EventType::IdentityVerificationSessionVerified {
             break event;

@@ -8,12 +8,8 @@
 //! did with each, and stops. Point the handler at your own endpoint secret (`whsec_…`) to use it
 //! for real.
 
-use std::net::SocketAddr;
-
 use stripe_identity::webhook::{self, Event, EventObject};
 use stripe_identity::EventType;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// The signed-webhook receiver the examples and tests share.
 #[path = "support/receiver.rs"]
@@ -40,19 +36,17 @@ pub fn handle(event: &Event) {
     }
 }
 
-/// What Stripe would send: a POST with the signed JSON body.
-pub async fn deliver(url: &str, body: &str, signature: &str) -> String {
-    let authority = url.trim_start_matches("http://").split('/').next().unwrap_or_default();
-    let address: SocketAddr = authority.parse().expect("a 127.0.0.1 address");
-    let mut stream = TcpStream::connect(address).await.expect("connect to the receiver");
-    let request = format!(
-        "POST /webhooks/stripe HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nStripe-Signature: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("read");
-    response.lines().next().unwrap_or_default().to_string()
+/// What Stripe would send: a POST with the signed JSON body. Returns the HTTP status.
+pub async fn deliver(url: &str, body: &str, signature: &str) -> u16 {
+    let response = reqwest::Client::new()
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header("Stripe-Signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the receiver answers");
+    response.status().as_u16()
 }
 
 #[tokio::main]
@@ -71,7 +65,7 @@ async fn main() {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let signature = webhook::sign(event.as_bytes(), ENDPOINT_SECRET, now);
     println!("signed delivery  -> {}", deliver(&receiver.url, &event, &signature).await);
-    if let Some(verified) = receiver.events.recv().await {
+    if let Some(verified) = receiver.next().await {
         handle(&verified);
     }
     let forged = webhook::sign(event.as_bytes(), "whsec_attacker", now);

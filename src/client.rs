@@ -83,7 +83,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("secret_key", &crate::Redacted)
+            .field("secret_key", &Redacted)
             .field("base_url", &self.base_url)
             .field("api_version", &self.api_version)
             .field("max_retries", &self.max_retries)

@@ -222,8 +222,9 @@ impl From<&str> for ApiErrorType {
 
 impl<'de> Deserialize<'de> for ApiErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(ApiErrorType::from(value.as_str()))
+        // `null` or absent reads as `api_error`, as the field's default says.
+        let value = Option::<String>::deserialize(deserializer)?;
+        Ok(value.as_deref().map_or(ApiErrorType::ApiError, ApiErrorType::from))
     }
 }
 

@@ -72,3 +72,11 @@ pub use generated::*;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_client_defaults_to_the_generated_api_version() {
+        assert_eq!(crate::client::GENERATED_API_VERSION, crate::API_VERSION);
+    }
+}

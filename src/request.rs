@@ -326,7 +326,7 @@ fn header_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
 }
 
 /// A response header as text.
-pub(crate) fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 

@@ -41,15 +41,13 @@ impl Generator {
 
     /// Everything a build script does: tells Cargo what to watch, writes the code into `OUT_DIR`,
     /// and exports the spec's absolute path and API version to the build scripts of packages
-    /// that depend on it ([`Generator::from_dependency`]). On error it prints the error (file,
-    /// JSON pointer, what is wrong) and exits with 1.
-    pub fn run_build_script(&self) {
+    /// that depend on it ([`Generator::from_dependency`]). Returns the API version generated
+    /// for. On error it prints the error (file, JSON pointer, what is wrong) and exits with 1.
+    pub fn run_build_script(&self) -> String {
         let (spec, api) = self.build("bindings", OUTPUT_FILE, |api| self.render(api));
         println!("cargo:spec={}", spec.display());
         println!("cargo:api_version={}", api.api_version);
-        // For the runtime's client, which sits below the generated code it would otherwise
-        // read `API_VERSION` from.
-        println!("cargo:rustc-env=STRIPE_IDENTITY_GENERATED_API_VERSION={}", api.api_version);
+        api.api_version
     }
 
     /// [`Generator::run_build_script`] for the tables ([`Generator::render_table`]), written to

@@ -29,7 +29,7 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     let kept = spec.path_names().filter(|p| selection.prefixes.iter().any(|prefix| p.starts_with(prefix.as_str())));
     for path in kept {
         let item = spec.path_item(path)?;
-        let path_pointer = pointer::push("#/paths", path);
+        let path_pointer = pointer::path(path);
         if !item.servers.is_empty() {
             return Err(Error::at(pointer::push(&path_pointer, "servers"), "per-path `servers` are not supported"));
         }
@@ -92,17 +92,14 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
     Ok(Subset { operations, schemas, event_types })
 }
 
-/// Where Stripe's spec lists every event type: the `enabled_events` a webhook endpoint takes.
-pub const EVENT_TYPES_PATH: &str = "/v1/webhook_endpoints";
-
 /// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
 /// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order. A spec without
 /// `/v1/webhook_endpoints` lists none; one whose list has another shape is refused.
 fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
-    if !spec.path_names().any(|p| p == EVENT_TYPES_PATH) {
+    if !spec.path_names().any(|p| p == pointer::EVENT_TYPES_PATH) {
         return Ok(Vec::new());
     }
-    let item = spec.path_item(EVENT_TYPES_PATH)?;
+    let item = spec.path_item(pointer::EVENT_TYPES_PATH)?;
     let values: Vec<String> = item
         .post
         .as_ref()
@@ -124,7 +121,7 @@ fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
             _ => None,
         })
         .ok_or_else(|| {
-            Error::at(pointer::EVENT_TYPES, "expected the string enum of event types a webhook endpoint can enable")
+            Error::at(pointer::event_types(), "expected the string enum of event types a webhook endpoint can enable")
         })?;
     let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
     Ok(values.into_iter().filter(|v: &String| resources.iter().any(|r| v.starts_with(r.as_str()))).collect())

@@ -40,8 +40,9 @@ impl Types {
         self.index.get(name).copied()
     }
 
-    /// The definitions, to change what they hold.
-    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, TypeDef> {
+    /// The definitions, for the passes to change what they hold (never a name: the index keys
+    /// on it, so this stays inside the generator).
+    pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, TypeDef> {
         self.defs.iter_mut()
     }
 }

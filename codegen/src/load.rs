@@ -111,7 +111,7 @@ impl Spec {
 
     /// Parses one path item into openapiv3's model.
     pub fn path_item(&self, path: &str) -> Result<PathItem, Error> {
-        let pointer = pointer::push("#/paths", path);
+        let pointer = pointer::path(path);
         let raw = self.paths.get(path).ok_or_else(|| Error::at(&pointer, "no such path"))?;
         parse::path_item(raw.get(), &pointer)
     }

@@ -21,10 +21,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{strip_position, Error};
+use crate::ir::Method;
 use crate::pointer;
-
-/// The methods a path item may hold, in openapiv3's order.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Every keyword of an OpenAPI 3.0 Schema Object. Any other key but an `x-` extension (a typo
 /// such as `requried`) is refused: ignoring it would silently change the generated code.
@@ -112,7 +110,7 @@ pub fn path_item(text: &str, pointer: &str) -> Result<PathItem, Error> {
     let value = to_value(text, pointer)?;
     let item = PathItem::deserialize(&value).map_err(|e| locate_in_path_item(&value, pointer, &e))?;
     for (relative, position) in schema_positions(&value) {
-        let at = format!("{pointer}{relative}");
+        let at = pointer::append(pointer, &relative);
         let parsed = ReferenceOr::<Schema>::deserialize(position).map_err(|_| locate_schema(position, &at))?;
         check_schema(&parsed, position, &at)?;
     }
@@ -285,14 +283,14 @@ fn json_kind(value: &Value) -> &'static str {
 /// Every schema inside a raw path item, with its pointer relative to the item.
 fn schema_positions(item: &Value) -> Vec<(String, &Value)> {
     let mut out = parameter_schemas(item, "");
-    for method in METHODS {
+    for method in Method::ALL.map(Method::key) {
         if let Some(operation) = item.get(method) {
-            out.extend(parameter_schemas(operation, &format!("/{method}")));
+            out.extend(parameter_schemas(operation, &pointer::push("", method)));
         }
     }
-    for method in METHODS {
+    for method in Method::ALL.map(Method::key) {
         let Some(operation) = item.get(method) else { continue };
-        let at = format!("/{method}");
+        let at = pointer::push("", method);
         let body = operation.get("requestBody").and_then(|b| b.get("content"));
         out.extend(media_schemas(body, &pointer::push(&pointer::push(&at, "requestBody"), "content")));
         if let Some(Value::Object(responses)) = operation.get("responses") {
@@ -310,7 +308,10 @@ fn parameter_schemas<'v>(owner: &'v Value, at: &str) -> Vec<(String, &'v Value)>
     let Some(Value::Array(list)) = owner.get("parameters") else { return Vec::new() };
     list.iter()
         .enumerate()
-        .filter_map(|(i, parameter)| parameter.get("schema").map(|s| (format!("{at}/parameters/{i}/schema"), s)))
+        .filter_map(|(i, parameter)| {
+            let at = pointer::push(&pointer::push(&pointer::push(at, "parameters"), &i.to_string()), "schema");
+            parameter.get("schema").map(|s| (at, s))
+        })
         .collect()
 }
 
@@ -326,13 +327,13 @@ fn media_schemas<'v>(content: Option<&'v Value>, at: &str) -> Vec<(String, &'v V
 fn locate_in_path_item(item: &Value, pointer: &str, error: &serde_json::Error) -> Error {
     for (relative, schema) in schema_positions(item) {
         if ReferenceOr::<Schema>::deserialize(schema).is_err() {
-            return locate_schema(schema, &format!("{pointer}{relative}"));
+            return locate_schema(schema, &pointer::append(pointer, &relative));
         }
     }
     if let Some(e) = failing_parameter(item, pointer) {
         return e;
     }
-    for method in METHODS {
+    for method in Method::ALL.map(Method::key) {
         let Some(operation) = item.get(method) else { continue };
         let at = pointer::push(pointer, method);
         if let Some(e) = failing_parameter(operation, &at) {

@@ -10,13 +10,30 @@ use crate::error::Error;
 /// How a reference to a component schema starts.
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Where Stripe's spec lists every webhook event type: the items of the `enabled_events` a
-/// webhook endpoint takes.
-pub const EVENT_TYPES: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items";
+/// The path whose create operation lists every webhook event type Stripe sends.
+pub const EVENT_TYPES_PATH: &str = "/v1/webhook_endpoints";
+
+/// Where in that operation the list is: the items of the `enabled_events` it takes.
+pub fn event_types() -> String {
+    let inside = ["post", "requestBody", "content", "application/x-www-form-urlencoded", "schema"];
+    let list = ["properties", "enabled_events", "items"];
+    inside.iter().chain(&list).fold(path(EVENT_TYPES_PATH), |at, token| push(&at, token))
+}
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/`.
 pub fn push(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+}
+
+/// The pointer of path item `path` (`/v1/identity/verification_sessions`).
+pub fn path(path: &str) -> String {
+    push("#/paths", path)
+}
+
+/// `relative` (a pointer below some node, such as `/get/parameters/0`) appended to `base`, the
+/// pointer of that node.
+pub fn append(base: &str, relative: &str) -> String {
+    format!("{base}{relative}")
 }
 
 /// The pointer of component schema `name`.
@@ -64,6 +81,10 @@ mod tests {
     #[test]
     fn tokens_are_escaped_and_references_read_back() {
         assert_eq!(push("#/paths", "/v1/a~b"), "#/paths/~1v1~1a~0b");
+        assert_eq!(
+            event_types(),
+            "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items"
+        );
         assert_eq!(schema("identity.verification_session"), "#/components/schemas/identity.verification_session");
         assert_eq!(component("#/components/schemas/address"), Some("address"));
         assert_eq!(component("other.json#/x"), None);

@@ -1,9 +1,15 @@
 //! A signed-webhook receiver on 127.0.0.1, on plain hyper: it checks each delivery's
 //! `Stripe-Signature` against the endpoint secret, passes every verified event on, and answers
 //! 400 to anything else (so a forged delivery is refused and a real one that fails shows up in
-//! the Dashboard). The examples and the tests share it; it stops when dropped.
+//! the Dashboard). The examples, the crate's tests and the fake's tests share it; it stops,
+//! open connections included, when dropped.
+
+// Each crate that includes this file (`#[path]`) uses its own part of it.
+#![allow(dead_code)]
 
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -12,20 +18,38 @@ use hyper_util::rt::TokioIo;
 use stripe_identity::webhook::{self, Event};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// A running receiver.
 pub struct Receiver {
     /// Where Stripe (or the fake) should deliver: `http://127.0.0.1:PORT/webhooks/stripe`.
     pub url: String,
-    /// Every verified event, in the order it arrived.
-    pub events: mpsc::UnboundedReceiver<Event>,
+    events: mpsc::UnboundedReceiver<Event>,
+    refused: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
 impl Drop for Receiver {
     fn drop(&mut self) {
+        // The accept loop owns the connections' tasks: aborting it ends them too.
         self.task.abort();
+    }
+}
+
+impl Receiver {
+    /// The next verified event, waiting for it.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.events.recv().await
+    }
+
+    /// The verified events that arrived since the last call, in order of arrival.
+    pub fn arrived(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.events.try_recv().ok()).collect()
+    }
+
+    /// How many deliveries were refused (a signature that does not hold, or none).
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
     }
 }
 
@@ -34,15 +58,20 @@ pub async fn start(secret: &str) -> std::io::Result<Receiver> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/webhooks/stripe", listener.local_addr()?);
     let (sender, events) = mpsc::unbounded_channel();
-    let secret = secret.to_string();
+    let refused = Arc::new(AtomicUsize::new(0));
+    let (secret, counted) = (secret.to_string(), refused.clone());
     let task = tokio::spawn(async move {
+        let mut connections = JoinSet::new();
         while let Ok((stream, _)) = listener.accept().await {
-            let (sender, secret) = (sender.clone(), secret.clone());
-            let service = hyper::service::service_fn(move |request| verify(request, sender.clone(), secret.clone()));
-            tokio::spawn(hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+            let (sender, secret, counted) = (sender.clone(), secret.clone(), counted.clone());
+            let service = hyper::service::service_fn(move |request| {
+                verify(request, sender.clone(), secret.clone(), counted.clone())
+            });
+            connections
+                .spawn(hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service));
         }
     });
-    Ok(Receiver { url, events, task })
+    Ok(Receiver { url, events, refused, task })
 }
 
 /// One delivery: 200 and the event passed on when its signature holds, else 400.
@@ -50,9 +79,11 @@ async fn verify(
     request: Request<Incoming>,
     events: mpsc::UnboundedSender<Event>,
     secret: String,
+    refused: Arc<AtomicUsize>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let signature = request.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let Ok(body) = request.into_body().collect().await.map(|b| b.to_bytes()) else {
+        refused.fetch_add(1, Ordering::SeqCst);
         return Ok(reply(StatusCode::BAD_REQUEST, "unreadable body"));
     };
     match webhook::construct_event(&body, &signature, &secret) {
@@ -60,9 +91,8 @@ async fn verify(
             let _ = events.send(event);
             Ok(reply(StatusCode::OK, "ok"))
         }
-        // The reason names no value from the delivery (it says which check failed).
-        Err(error) => {
-            println!("receiver: refused a delivery: {error}");
+        Err(_) => {
+            refused.fetch_add(1, Ordering::SeqCst);
             Ok(reply(StatusCode::BAD_REQUEST, "unverified delivery"))
         }
     }

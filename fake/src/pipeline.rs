@@ -233,7 +233,8 @@ fn params(operation: &Operation, request: &Received) -> Result<Map<String, Value
 /// segment must match: an empty one (`…/verification_sessions//`) or a trailing slash matches
 /// nothing, as at Stripe.
 pub fn route(method: &str, path: &str) -> Option<(&'static Operation, Vec<String>)> {
-    table::OPERATIONS.iter().filter(|op| op.method.as_str() == method).find_map(|op| {
+    let method = Method::parse(method)?;
+    table::OPERATIONS.iter().filter(|op| op.method == method).find_map(|op| {
         let values = op.path.matches(path)?;
         let decoded = values.iter().map(|value| Some(percent_decode_str(value).decode_utf8().ok()?.into_owned()));
         Some((op, decoded.collect::<Option<Vec<String>>>()?))

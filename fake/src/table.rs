@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 // The tables begin with the definitions of their types (`Shape`, `Field`, `Operation`,
-// `Method`, `PathTemplate`): the generator prints both, so the two sides cannot drift.
+// `Method`, `PathTemplate`, `Segment`): the generator prints both, so the two sides cannot drift.
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 impl Shape {

@@ -125,13 +125,13 @@ async fn saved_answers_expire_after_24_hours_on_the_fakes_clock() {
 async fn an_endpoint_receives_only_its_accounts_events() {
     let fake = FakeStripe::start().await.unwrap();
     let (a, b) = (key("sk_test_a"), key("sk_test_b"));
-    let receiver = common::receiver("whsec_a").await;
+    let mut receiver = crate::receiver::start("whsec_a").await.unwrap();
     let query = format!("/_fake/webhook_endpoints?url={}&secret=whsec_a", receiver.url);
     assert_eq!(call(&fake, "POST", &query, "", &a).await.status, 200);
     let mine = call(&fake, "POST", SESSIONS, "type=document", &a).await.json;
     call(&fake, "POST", SESSIONS, "type=document", &b).await;
     fake.flush_webhooks().await;
-    let events = receiver.events.lock().unwrap();
+    let events = receiver.arrived();
     assert_eq!(events.len(), 1, "b's event went nowhere");
     let stripe_identity::webhook::EventObject::VerificationSession(session) = &events[0].data.object else {
         panic!("a session event")

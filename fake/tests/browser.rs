@@ -208,7 +208,7 @@ async fn create(fake: &FakeStripe, body: &str) -> Value {
 async fn the_hosted_page_verifies_and_returns_to_the_app_with_a_signed_webhook() {
     let fake = FakeStripe::start().await.unwrap();
     let app = site(fake.url().to_string()).await;
-    let receiver = common::receiver("whsec_browser").await;
+    let mut receiver = crate::receiver::start("whsec_browser").await.unwrap();
     fake.webhook_endpoint(&receiver.url, "whsec_browser");
     let session = create(
         &fake,
@@ -225,7 +225,7 @@ async fn the_hosted_page_verifies_and_returns_to_the_app_with_a_signed_webhook()
     browser.wait_for("return location.pathname === '/done' ? true : null").await;
     assert!(browser.url().await.starts_with(&app.url), "back on the app's return_url");
     fake.flush_webhooks().await;
-    let events = receiver.events.lock().unwrap().clone();
+    let events = receiver.arrived();
     let verified: Vec<_> =
         events.iter().filter(|e| e.type_.to_string() == "identity.verification_session.verified").collect();
     assert_eq!(verified.len(), 1, "the signed verified event arrived (and verified with webhook::construct_event)");

@@ -5,7 +5,7 @@ use stripe_identity::webhook::EventObject;
 use stripe_identity::*;
 use stripe_identity_fake::FakeStripe;
 
-use crate::common::receiver;
+use crate::receiver;
 
 fn document_session() -> CreateVerificationSessionParams {
     let document = CreateVerificationSessionOptionsDocument::new()
@@ -164,9 +164,9 @@ async fn update_merges_metadata_and_unsets_with_empty_strings() {
 async fn every_change_is_an_event_delivered_signed_to_the_endpoint() {
     let fake = FakeStripe::start().await.unwrap();
     let client = fake.client();
-    let endpoint = receiver("whsec_test_secret").await;
+    let mut endpoint = receiver::start("whsec_test_secret").await.unwrap();
     fake.webhook_endpoint(&endpoint.url, "whsec_test_secret");
-    let forged = receiver("whsec_other").await;
+    let forged = receiver::start("whsec_other").await.unwrap();
     fake.webhook_endpoint(&forged.url, "whsec_wrong");
 
     let session = create_verification_session(&client, &document_session()).idempotency_key("create-1").await.unwrap();
@@ -191,17 +191,17 @@ async fn every_change_is_an_event_delivered_signed_to_the_endpoint() {
     assert_eq!(fake.events_json()[2]["data"]["previous_attributes"]["status"], "processing");
     assert_eq!(fake.events_json()[4]["data"]["previous_attributes"]["status"], "processing");
 
-    let received: Vec<String> = endpoint.events.lock().unwrap().iter().map(|e| e.id.clone()).collect();
+    let received: Vec<String> = endpoint.arrived().iter().map(|e| e.id.clone()).collect();
     let recorded: Vec<String> = fake.events().iter().map(|e| e.id.clone()).collect();
     assert_eq!(received, recorded, "every event, in order, verified by construct_event");
-    assert_eq!(*forged.refused.lock().unwrap(), 6, "signed with the endpoint's own secret");
+    assert_eq!(forged.refused(), 6, "signed with the endpoint's own secret");
     let deliveries = fake.deliveries();
     assert_eq!(deliveries.len(), 12);
     assert_eq!(deliveries.iter().filter(|d| d.status == Some(200)).count(), 6);
 }
 
 #[tokio::test]
-async fn sensitive_results_appear_only_when_expanded() {
+async fn expand_only_results_appear_only_when_expanded() {
     let fake = FakeStripe::start().await.unwrap();
     let client = fake.client();
     let session = create_verification_session(&client, &document_session()).await.unwrap();
@@ -224,7 +224,7 @@ async fn sensitive_results_appear_only_when_expanded() {
     assert!(document.dob.is_none() && document.expiration_date.is_none(), "not expanded");
     let event = fake.events().into_iter().find(|e| e.type_ == EventType::IdentityVerificationSessionVerified).unwrap();
     let EventObject::VerificationSession(object) = &event.data.object else { panic!("a session") };
-    assert!(object.verified_outputs.as_ref().unwrap().dob.is_none(), "events carry no sensitive results");
+    assert!(object.verified_outputs.as_ref().unwrap().dob.is_none(), "events carry no expand-only results");
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ async fn a_report_holds_the_checks_it_ran_and_mirrors_the_options() {
     let report = report_of(&fake, &serde_json::to_value(&verified).unwrap()).await;
     assert!(report.get("id_number").is_none() && report.get("selfie").is_none(), "absent, not null: {report}");
     assert_eq!(report["options"], json!({ "document": {} }), "Stripe's example for a session without options");
-    assert!(report["document"]["dob"].is_null(), "sensitive, not expanded");
+    assert!(report["document"]["dob"].is_null(), "expand-only, not expanded");
 
     let number = create(&fake, "type=id_number").await;
     let id = number["id"].as_str().unwrap();

@@ -118,6 +118,7 @@ async fn the_fake_follows_the_spec_the_client_was_built_from() {
         .args(["build", "--quiet", "-p", "stripe-identity-fake", "--bin", "stripe-identity-fake", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_INCREMENTAL", "0")
         .env("STRIPE_IDENTITY_SPEC", &older)
         .output()
         .unwrap();

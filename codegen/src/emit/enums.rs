@@ -3,8 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::UNRECOGNIZED;
-use crate::ir::{is_personal, Variant};
+use crate::ir::{is_personal, Variant, UNRECOGNIZED};
 
 /// A string enum that keeps values it does not know in its `Unrecognized` variant. One that
 /// holds personal data prints `[redacted]` as its `Debug` and `Display` (so neither a `{:?}` nor

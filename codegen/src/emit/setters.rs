@@ -11,8 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
-use crate::ir::UNRECOGNIZED;
-use crate::ir::{Field, Type, TypeKind};
+use crate::ir::{Field, Type, TypeKind, UNRECOGNIZED};
 
 impl Emitter<'_> {
     /// `new()` with every field at its placeholder, `Default` as the same, and the setters.

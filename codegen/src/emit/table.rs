@@ -93,6 +93,11 @@ fn contract() -> TokenStream {
         pub enum Method { #(#methods),* }
 
         impl Method {
+            /// The method HTTP spells `text`, when it is one of these.
+            pub fn parse(text: &str) -> Option<Method> {
+                [#(Method::#methods),*].into_iter().find(|method| method.as_str() == text)
+            }
+
             /// The method as HTTP spells it: `GET`.
             pub fn as_str(self) -> &'static str {
                 match self { #(Method::#methods => #spellings),* }

@@ -5,8 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, Emitter};
-use crate::ir::UNRECOGNIZED;
-use crate::ir::{Field, Struct, Type, TypeDef, TypeKind, Union};
+use crate::ir::{Field, Struct, Type, TypeDef, TypeKind, Union, UNRECOGNIZED};
 
 impl Emitter<'_> {
     pub(super) fn type_def(&self, def: &TypeDef) -> TokenStream {

@@ -1,5 +1,5 @@
-//! What a schema is, decided once: every Stripe convention that turns a schema into a Rust
-//! shape (nullable wrappers, expandable ids, `""` to unset, lists, `unix-time`) lives here.
+//! What a schema is, decided once: every Stripe convention that turns a schema into a class of
+//! Rust type (nullable wrappers, expandable ids, `""` to unset, lists, `unix-time`) lives here.
 
 use std::borrow::Borrow;
 

@@ -135,7 +135,7 @@ struct Lowering {
 fn event_type(values: &[String]) -> TypeDef {
     TypeDef {
         name: EVENT_TYPE.to_string(),
-        origin: pointer::EVENT_TYPES.to_string(),
+        origin: pointer::event_types(),
         doc: "The type of a webhook event about these resources (the spec's `enabled_events`).".to_string(),
         kind: types::enumeration(values),
         role: Role { sent: false, received: true },

@@ -33,7 +33,7 @@ impl<'s> Lowerer<'s> {
             op.operation_id.clone().unwrap_or_else(|| format!("{}{}", selected.method.key(), selected.path));
         let path = PathTemplate::parse(&selected.path).ok_or_else(|| {
             Error::at(
-                pointer::push("#/paths", &selected.path),
+                pointer::path(&selected.path),
                 "malformed path template: expected `/`-separated segments, each a literal or one `{name}` placeholder",
             )
         })?;
@@ -349,30 +349,58 @@ fn check_encoding(media: &MediaType, at: &str) -> Result<(), Error> {
 /// prefix such as `/v1/customers` before `/{customer}`), the prefix's last segment stays as
 /// the resource. A prefix that ends inside a segment leaves that segment's remainder.
 fn relative_segments(path: &PathTemplate, prefixes: &[String]) -> Vec<Segment> {
-    let rendered = path.to_string();
-    let prefix = prefixes
-        .iter()
-        .filter(|p| rendered.starts_with(p.as_str()))
-        .max_by_key(|p| p.len())
-        .map(String::as_str)
-        .unwrap_or("");
-    let mut covered = 0;
-    let mut remainder = None;
-    for (i, token) in prefix.trim_start_matches('/').split('/').enumerate() {
-        match path.segments.get(i) {
-            _ if token.is_empty() => break,
-            Some(Segment::Literal(literal)) if literal == token => covered = i + 1,
-            Some(Segment::Literal(literal)) if literal.starts_with(token) => {
-                remainder = Some(Segment::Literal(literal[token.len()..].to_string()));
-                covered = i + 1;
-                break;
-            }
-            _ => break,
-        }
-    }
-    let mut rest: Vec<Segment> = remainder.into_iter().chain(path.segments[covered..].iter().cloned()).collect();
-    if !matches!(rest.first(), Some(Segment::Literal(literal)) if !literal.is_empty()) && covered > 0 {
-        rest.insert(0, path.segments[covered - 1].clone());
+    let longest = prefixes.iter().filter_map(|p| covered(path, p).map(|c| (p.len(), c))).max_by_key(|(len, _)| *len);
+    let (whole, remainder) = longest.map_or((0, None), |(_, c)| c);
+    let mut rest: Vec<Segment> = remainder.into_iter().chain(path.segments[whole..].iter().cloned()).collect();
+    if !matches!(rest.first(), Some(Segment::Literal(literal)) if !literal.is_empty()) && whole > 0 {
+        rest.insert(0, path.segments[whole - 1].clone());
     }
     rest
+}
+
+/// How much of `path` the text `prefix` covers, segment by segment: the whole segments, and the
+/// rest of a literal it ends inside; `None` unless the path's text starts with the prefix.
+fn covered(path: &PathTemplate, prefix: &str) -> Option<(usize, Option<Segment>)> {
+    let Some(tokens) = prefix.strip_prefix('/') else { return prefix.is_empty().then_some((0, None)) };
+    let tokens: Vec<&str> = tokens.split('/').collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let last = i + 1 == tokens.len();
+        let segment = path.segments.get(i)?;
+        let whole = match segment {
+            Segment::Literal(literal) => literal == token,
+            Segment::Placeholder(name) => token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) == Some(name),
+        };
+        match segment {
+            _ if whole => {}
+            // A trailing `/`: the prefix covers the segments before it.
+            _ if last && token.is_empty() => return Some((i, None)),
+            Segment::Literal(literal) if last && literal.starts_with(token) => {
+                return Some((i + 1, Some(Segment::Literal(literal[token.len()..].to_string()))))
+            }
+            _ => return None,
+        }
+    }
+    Some((tokens.len(), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relative(path: &str, prefix: &str) -> String {
+        let segments = relative_segments(&PathTemplate::parse(path).unwrap(), &[prefix.to_string()]);
+        PathTemplate { segments }.to_string()
+    }
+
+    #[test]
+    fn the_path_below_its_prefix_keeps_a_resource_first() {
+        let sessions = "/v1/identity/verification_sessions/{session}";
+        assert_eq!(relative(sessions, "/v1/identity/"), "/verification_sessions/{session}");
+        assert_eq!(relative(sessions, "/v1/"), "/identity/verification_sessions/{session}");
+        assert_eq!(relative("/v1/customers/{customer}", "/v1/customers"), "/customers/{customer}");
+        assert_eq!(relative("/v1/customers", "/v1/customers"), "/customers");
+        assert_eq!(relative("/v1/customers/{customer}/sources", "/v1/customers/{customer}"), "/sources");
+        assert_eq!(relative("/v1/identity/verification_sessions", "/v1/identity/verification_"), "/sessions");
+        assert_eq!(relative(sessions, "/v2/"), sessions, "a prefix it does not start with covers nothing");
+    }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // Each test module uses its own part.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -12,7 +12,6 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use stripe_identity::webhook::{self, Event};
 use stripe_identity_fake::{FakeStripe, TEST_KEY};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -120,31 +119,4 @@ where
 /// A request's `Stripe-Signature`.
 pub fn signature(headers: &hyper::HeaderMap) -> String {
     headers.get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
-}
-
-/// A webhook endpoint on 127.0.0.1 that verifies each delivery with `webhook::construct_event`
-/// and keeps the events (or answers 400 for a bad signature). Stops when dropped.
-pub struct Receiver {
-    pub url: String,
-    pub events: Arc<Mutex<Vec<Event>>>,
-    pub refused: Arc<Mutex<usize>>,
-    _server: Local,
-}
-
-pub async fn receiver(secret: &'static str) -> Receiver {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let refused = Arc::new(Mutex::new(0));
-    let (kept, bad) = (events.clone(), refused.clone());
-    let server = serve(move |_, headers, body| match webhook::construct_event(body, &signature(headers), secret) {
-        Ok(event) => {
-            kept.lock().unwrap().push(event);
-            (200, "text/plain", Vec::new())
-        }
-        Err(_) => {
-            *bad.lock().unwrap() += 1;
-            (400, "text/plain", Vec::new())
-        }
-    })
-    .await;
-    Receiver { url: format!("{}/webhook", server.url), events, refused, _server: server }
 }
