@@ -373,7 +373,16 @@ pub(crate) fn redact_serde_message(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_serde_message;
+    use super::{redact_serde_message, ApiErrorType, ErrorResponse};
+
+    #[test]
+    fn an_error_type_that_is_null_absent_or_new_still_reads() {
+        let read = |body: &str| serde_json::from_str::<ErrorResponse>(body).unwrap().error.error_type;
+        assert_eq!(read(r#"{"error":{"type":null,"message":"x"}}"#), ApiErrorType::ApiError);
+        assert_eq!(read(r#"{"error":{"message":"x"}}"#), ApiErrorType::ApiError);
+        assert_eq!(read(r#"{"error":{"type":"card_error"}}"#), ApiErrorType::CardError);
+        assert_eq!(read(r#"{"error":{"type":"new_kind"}}"#), ApiErrorType::Unrecognized("new_kind".into()));
+    }
 
     #[test]
     fn serde_messages_lose_the_values_they_quote() {

@@ -88,14 +88,14 @@ pub fn filter(spec: &Spec, selection: Selection<'_>) -> Result<Subset, Error> {
         collect_refs(&schema, &pointer::schema(&name), &mut pending)?;
         schemas.insert(name, schema);
     }
-    let event_types = event_types(spec, selection.prefixes)?;
+    let event_types = event_types(spec)?;
     Ok(Subset { operations, schemas, event_types })
 }
 
-/// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
-/// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order. A spec without
-/// `/v1/webhook_endpoints` lists none; one whose list has another shape is refused.
-fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
+/// Every webhook event type the spec lists, in its order (lowering keeps those of the kept
+/// resources). A spec without `/v1/webhook_endpoints` lists none; one whose list has another
+/// shape is refused.
+fn event_types(spec: &Spec) -> Result<Vec<String>, Error> {
     if !spec.path_names().any(|p| p == pointer::EVENT_TYPES_PATH) {
         return Ok(Vec::new());
     }
@@ -123,17 +123,7 @@ fn event_types(spec: &Spec, prefixes: &[String]) -> Result<Vec<String>, Error> {
         .ok_or_else(|| {
             Error::at(pointer::event_types(), "expected the string enum of event types a webhook endpoint can enable")
         })?;
-    let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
-    Ok(values.into_iter().filter(|v: &String| resources.iter().any(|r| v.starts_with(r.as_str()))).collect())
-}
-
-/// `identity.` for `/v1/identity/`, `customer.` for `/v1/customers`, `` for `/v1/`.
-fn event_resource(prefix: &str) -> String {
-    let rest = prefix.trim_start_matches('/').trim_start_matches("v1").trim_matches('/');
-    match rest.split('/').next() {
-        Some(first) if !first.is_empty() => format!("{}.", crate::naming::singular(first)),
-        _ => String::new(),
-    }
+    Ok(values)
 }
 
 fn object_property<'s>(schema: &'s ReferenceOr<Schema>, name: &str) -> Option<&'s Schema> {

@@ -19,14 +19,12 @@ mod build_script;
 /// What a spec bump changes, for the CLI's `check` and `diff`: not compiled into build scripts.
 #[cfg(feature = "cli")]
 pub mod diff;
-mod docs;
 mod emit;
 mod error;
 mod filter;
 pub mod ir;
 mod load;
 mod lower;
-mod naming;
 mod parse;
 mod pointer;
 mod subset;

@@ -13,7 +13,7 @@ use crate::ir::Method;
 pub struct Subset {
     pub(crate) operations: Vec<SelectedOperation>,
     pub(crate) schemas: Components,
-    /// The webhook event types of the kept resources (`identity.verification_session.verified`).
+    /// Every webhook event type the spec lists (`identity.verification_session.verified`, …).
     pub(crate) event_types: Vec<String>,
 }
 

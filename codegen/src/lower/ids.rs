@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use openapiv3::ReferenceOr;
 
 use super::class::{has_object_id, resource_id};
+use super::naming::{resource_stems, Namespace};
 use crate::ir::{Role, TypeDef, TypeKind};
-use crate::naming::{resource_stems, Namespace};
 use crate::pointer;
 use crate::subset::Components;
 

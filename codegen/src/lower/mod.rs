@@ -2,24 +2,27 @@
 //! file: [`class`] decides what each schema is, `names` what each component is called, `types`
 //! defines the Rust types, `operation` the endpoint functions, `ids` the typed ids, and `passes`
 //! the rules over the whole IR (cycles, typed path ids, roles, personal data, conversions).
-//! It reads only the subset, the pointer module and the IR (with the naming and docs helpers).
+//! `naming` holds every identifier rule and `docs` turns Stripe's descriptions into rustdoc. It
+//! reads only the subset, the pointer module and the IR.
 
 mod class;
+mod docs;
 mod ids;
 mod names;
+mod naming;
 mod operation;
 mod passes;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::docs::to_rustdoc;
 use crate::error::Error;
 use crate::ir::{Api, Field, Operation, Role, Type, TypeDef, TypeKind, Types};
-use crate::naming::{field_name, type_name, Namespace};
 use crate::pointer;
 use crate::subset::{Components, Subset};
 use class::{classify, Class, Node};
+use docs::to_rustdoc;
+use naming::{field_name, type_name, Namespace};
 
 const RESERVED_TYPE_NAMES: &[&str] = &[
     EVENT_TYPE,
@@ -73,7 +76,7 @@ pub fn lower(
     let (_, _, own_lowering) = lower_named(subset, prefixes, provided, &own)?;
     let names = names::component_names(&subset.schemas, &own_lowering.uses);
     let (mut defs, mut operations, lowering) = lower_named(subset, prefixes, provided, &names)?;
-    defs.push(event_type(&subset.event_types));
+    defs.push(event_type(&event_types_of(&subset.event_types, prefixes)));
     let mut types = Types::new(defs);
     passes::box_cycles(&mut types);
     passes::type_path_ids(&types, &mut operations, &lowering.ids);
@@ -139,6 +142,22 @@ fn event_type(values: &[String]) -> TypeDef {
         doc: "The type of a webhook event about these resources (the spec's `enabled_events`).".to_string(),
         kind: types::enumeration(values),
         role: Role { sent: false, received: true },
+    }
+}
+
+/// The event types whose resource a prefix keeps (`/v1/identity/` → `identity.…`,
+/// `/v1/customers` → `customer.…`, `/v1/` → all), in the spec's order.
+fn event_types_of(all: &[String], prefixes: &[String]) -> Vec<String> {
+    let resources: Vec<String> = prefixes.iter().map(|p| event_resource(p)).collect();
+    all.iter().filter(|v| resources.iter().any(|r| v.starts_with(r.as_str()))).cloned().collect()
+}
+
+/// `identity.` for `/v1/identity/`, `customer.` for `/v1/customers`, `` for `/v1/`.
+fn event_resource(prefix: &str) -> String {
+    let rest = prefix.trim_start_matches('/').trim_start_matches("v1").trim_matches('/');
+    match rest.split('/').next() {
+        Some(first) if !first.is_empty() => format!("{}.", naming::singular(first)),
+        _ => String::new(),
     }
 }
 

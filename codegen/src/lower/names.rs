@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::ReferenceOr;
 
 use super::class::resource_id;
-use crate::naming::{resource_stems, type_name};
+use super::naming::{resource_stems, type_name};
 use crate::subset::Components;
 
 /// What a name is built on: a component schema, or an operation (by its type-name stem,

@@ -4,11 +4,11 @@
 use openapiv3::{MediaType, Parameter, ParameterData, PathStyle, QueryStyle, ReferenceOr, StatusCode};
 
 use super::class::{classify, object_of, Class, Node};
+use super::docs::to_rustdoc;
+use super::naming::{field_name, operation_name, type_name, Namespace};
 use super::Lowerer;
-use crate::docs::to_rustdoc;
 use crate::error::Error;
 use crate::ir::{Field, Operation, PathParam, PathTemplate, Role, Segment, Struct, Type, TypeDef, TypeKind};
-use crate::naming::{field_name, operation_name, type_name, Namespace};
 use crate::pointer;
 use crate::subset::SelectedOperation;
 

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use super::ids::IdTypes;
+use super::naming::singular;
 use crate::ir::{is_personal, Operation, Role, Type, TypeKind, Types};
-use crate::naming::singular;
 
 /// Boxes every by-value reference that closes a cycle, so recursive types have a size.
 pub fn box_cycles(types: &mut Types) {

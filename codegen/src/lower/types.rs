@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use openapiv3::{ObjectType, Schema};
 
 use super::class::{has_object_id, object_of, object_tag, only_properties, Child, Class, Node};
+use super::naming::{variant_name, Namespace};
 use super::Lowerer;
 use crate::error::Error;
 use crate::ir::{Arm, Struct, Type, TypeKind, Union, Variant, UNRECOGNIZED};
-use crate::naming::{variant_name, Namespace};
 use crate::pointer;
 
 /// A property on its way to becoming a field: its pointer and schema.
