@@ -34,26 +34,16 @@ fn reexports(lib: &str) -> BTreeMap<String, String> {
 
 /// The crate modules a file's code names (`crate::x`, `crate::{x, y}`, `crate::Name`).
 fn named_modules(text: &str, roots: &BTreeMap<String, String>) -> Vec<String> {
-    let code: Vec<&str> = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect();
-    let code = code.join("\n");
     let mut out = Vec::new();
-    for (at, _) in code.match_indices("crate::") {
-        let rest = &code[at + "crate::".len()..];
-        let names: Vec<&str> = match rest.strip_prefix('{') {
-            Some(group) => group[..group.find('}').unwrap_or(0)].split(',').collect(),
-            None => vec![rest],
+    for name in crate::support::crate_paths::crate_paths(text) {
+        let is_module = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        let module = match roots.get(&name) {
+            Some(module) => module.clone(),
+            None if is_module => name,
+            None => "generated".to_string(),
         };
-        for name in names {
-            let name: String = name.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let is_module = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-            let module = match roots.get(&name) {
-                Some(module) => module.clone(),
-                None if is_module => name,
-                None => "generated".to_string(),
-            };
-            if module != "reqwest" && module != "self" && !module.is_empty() {
-                out.push(module);
-            }
+        if module != "reqwest" && module != "self" {
+            out.push(module);
         }
     }
     out

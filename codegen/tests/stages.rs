@@ -14,25 +14,12 @@ const STAGES: &[(&str, &[&str])] = &[
     ("ir.rs", &[]),
 ];
 
-/// Every `crate::name` a file's code mentions (comments and docs left out), `crate::{a, b}`
-/// groups included; a re-export from the crate root (`crate::Error`) counts as `lib`.
+/// The crate modules a file's code names; a re-export from the crate root (`crate::Error`)
+/// counts as `lib`.
 fn crate_paths(text: &str) -> Vec<String> {
-    let code: Vec<&str> = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect();
-    let text = code.join("\n");
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices("crate::") {
-        let rest = &text[at + "crate::".len()..];
-        let names: Vec<&str> = match rest.strip_prefix('{') {
-            Some(group) => group[..group.find('}').unwrap_or(0)].split(',').collect(),
-            None => vec![rest],
-        };
-        for name in names {
-            let name: String = name.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let lower = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-            out.push(if lower { name } else { "lib".to_string() });
-        }
-    }
-    out
+    let is_module = |name: &String| name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    let names = crate::crate_paths::crate_paths(text);
+    names.into_iter().map(|name| if is_module(&name) { name } else { "lib".to_string() }).collect()
 }
 
 fn files(at: &Path) -> Vec<std::path::PathBuf> {

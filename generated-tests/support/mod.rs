@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub mod crate_builder;
+pub mod crate_paths;
 pub mod samples;
 
 /// One request as the server received it.
