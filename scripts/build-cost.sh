@@ -1,110 +1,110 @@
 #!/usr/bin/env bash
-# What every user pays: clean builds of a one-call program using this crate, beside the same
-# program on a bare client (reqwest with rustls, tokio, serde_json only), in debug and release.
-# Prints CPU seconds, peak memory, crates compiled and release binary size, and the ratios.
-# Needs GNU time (/usr/bin/time, Debian's `time` package) and python3.
+# What every user pays to build this crate: three one-call programs (scripts/build-cost/: a bare
+# client, the design's floor, this crate) built from clean one after another, RUNS times (3), and
+# the medians. Per program: clean debug build (CPU = user + system of all processes, wall, peak
+# memory, crates compiled, binary size), clean release build, clean `cargo check` (what an editor
+# runs), and a rebuild after touching main.rs (whether the build script reran and what was
+# recompiled). Then the ratios to the floor and the bare client. Needs GNU time at /usr/bin/time
+# (Debian's `time` package) and python3.
 #
-#   scripts/build-cost.sh            (about 10 minutes on 2 cores; the builds go to target/build-cost,
-#                                     or build-cost/ under $CARGO_TARGET_DIR when it is set)
+#   scripts/build-cost.sh               about 25 minutes on 2 cores
+#   RUNS=1 STEPS=debug,check scripts/build-cost.sh    a quick look
 #
-# Per-dependency costs: `cargo build --timings` in target/build-cost/{crate,bare}.
+# The builds go to target/build-cost (build-cost/ under $CARGO_TARGET_DIR when it is set).
+# Where the time goes: `cargo build --timings --manifest-path scripts/build-cost/crate/Cargo.toml`.
 set -euo pipefail
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-# Cargo's target directory (a relative CARGO_TARGET_DIR is relative to where this was started).
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 work="$target_dir/build-cost"
 rm -rf "$work"
-mkdir -p "$work/bare/src" "$work/crate/src"
+mkdir -p "$work"
 
-cat > "$work/bare/Cargo.toml" <<TOML
-[package]
-name = "bare-client"
-version = "0.0.0"
-edition = "2021"
-publish = false
+# The programs build with the workspace's versions of everything; download before timing.
+for program in bare floor crate; do
+    cp "$root/Cargo.lock" "$root/scripts/build-cost/$program/Cargo.lock"
+    cargo fetch -q --manifest-path "$root/scripts/build-cost/$program/Cargo.toml"
+done
 
-[dependencies]
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
-tokio = { version = "1", features = ["rt", "macros"] }
-serde_json = "1"
+exec python3 - "$root/scripts/build-cost" "$work" "${RUNS:-3}" "${STEPS:-debug,release,check,edit}" <<'PY'
+import os, statistics, subprocess, sys, time
 
-[workspace]
-TOML
-cat > "$work/bare/src/main.rs" <<'RUST'
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let response = reqwest::Client::new()
-        .get("https://api.stripe.com/v1/identity/verification_sessions/vs_123")
-        .bearer_auth("sk_test_123")
-        .header("Stripe-Version", "2026-08-26.dahlia")
-        .send()
-        .await;
-    if let Ok(response) = response {
-        let body = response.bytes().await.unwrap_or_default();
-        let session: Result<serde_json::Value, _> = serde_json::from_slice(&body);
-        println!("{:?}", session.map(|s| s["id"].clone()));
-    }
-}
-RUST
+programs_dir, work, runs, steps = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
+PROGRAMS = [("bare", "bare-client"), ("floor", "design-floor"), ("crate", "with-stripe-identity")]
 
-cat > "$work/crate/Cargo.toml" <<TOML
-[package]
-name = "with-stripe-identity"
-version = "0.0.0"
-edition = "2021"
-publish = false
 
-[dependencies]
-stripe-identity = { path = "$root" }
-tokio = { version = "1", features = ["rt", "macros"] }
+def cargo(name, command, target, release=False):
+    """One timed cargo run: (cpu s, wall s, peak MiB, stderr lines)."""
+    manifest = os.path.join(programs_dir, name, "Cargo.toml")
+    args = ["/usr/bin/time", "-f", "RUSAGE %U %S %M", "cargo", command, "-v", "--manifest-path", manifest]
+    if release:
+        args.append("--release")
+    started = time.monotonic()
+    run = subprocess.run(args, env=dict(os.environ, CARGO_TARGET_DIR=target), capture_output=True, text=True)
+    wall = time.monotonic() - started
+    if run.returncode != 0:
+        sys.exit(f"cargo {command} of {name} failed:\n{run.stderr[-3000:]}")
+    lines = run.stderr.splitlines()
+    usage = [line for line in lines if line.startswith("RUSAGE ")][-1].split()
+    return float(usage[1]) + float(usage[2]), wall, int(usage[3]) / 1024, lines
 
-[workspace]
-TOML
-cat > "$work/crate/src/main.rs" <<'RUST'
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let client = stripe_identity::Client::new("sk_test_123");
-    let id = stripe_identity::VerificationSessionId::from("vs_123");
-    let session = stripe_identity::retrieve_verification_session(&client, &id, &Default::default()).await;
-    println!("{:?}", session.map(|s| s.id));
-}
-RUST
-cp "$root/Cargo.lock" "$work/crate/Cargo.lock"
-cp "$root/Cargo.lock" "$work/bare/Cargo.lock"
 
-# Download and unpack everything first, so that no build below times the network.
-cargo fetch -q --manifest-path "$work/bare/Cargo.toml"
-cargo fetch -q --manifest-path "$work/crate/Cargo.toml"
+def compiled(lines):
+    return [line.split()[1] for line in lines if line.strip().startswith("Compiling ")]
 
-python3 - "$work" <<'PY'
-import os, subprocess, sys, time
-work = sys.argv[1]
-results = {}
-for profile in ["debug", "release"]:
-    for name, binary in [("bare", "bare-client"), ("crate", "with-stripe-identity")]:
-        project = os.path.join(work, name)
-        target = os.path.join(work, f"target-{name}-{profile}")
-        args = ["/usr/bin/time", "-f", "RUSAGE %U %S %M", "cargo", "build", "-v", "--manifest-path",
-                os.path.join(project, "Cargo.toml")]
-        if profile == "release":
-            args.append("--release")
-        env = dict(os.environ, CARGO_TARGET_DIR=target)
-        wall = time.time()
-        run = subprocess.run(args, env=env, capture_output=True, text=True)
-        wall = time.time() - wall
-        if run.returncode != 0:
-            sys.exit(f"build of {name} ({profile}) failed:\n{run.stderr[-3000:]}")
-        usage = [line for line in run.stderr.splitlines() if line.startswith("RUSAGE ")][-1].split()
-        cpu, peak = float(usage[1]) + float(usage[2]), int(usage[3]) / 1024
-        crates = sum(1 for line in run.stderr.splitlines() if line.strip().startswith("Compiling "))
-        size = os.path.getsize(os.path.join(target, profile, binary))
-        results[(name, profile)] = (cpu, peak, crates, size, wall)
-        print(f"{name:>5} {profile:<7} CPU {cpu:7.1f} s  wall {wall:6.1f} s  peak RSS {peak:7.0f} MiB"
-              f"  crates {crates:4d}  binary {size/1e6:6.1f} MB", flush=True)
-print()
-for profile in ["debug", "release"]:
-    (bc, bm, bn, bs, _), (cc, cm, cn, cs, _) = results[("bare", profile)], results[("crate", profile)]
-    print(f"{profile:<7} this crate / bare client: CPU {cc/bc:.2f}x, peak RSS {cm/bm:.2f}x, crates {cn}/{bn}, binary {cs/bs:.2f}x")
+
+results = {}  # (program, figure) -> [values, one per run]
+notes = {}
+def record(name, figure, value):
+    results.setdefault((name, figure), []).append(value)
+
+for run in range(1, runs + 1):
+    for name, binary in PROGRAMS:
+        target = os.path.join(work, f"target-{name}")
+        if "debug" in steps or "edit" in steps:
+            subprocess.run(["rm", "-rf", target], check=True)
+            cpu, wall, peak, lines = cargo(name, "build", target)
+            record(name, "debug cpu", cpu)
+            record(name, "debug wall", wall)
+            record(name, "peak MiB", peak)
+            record(name, "crates", len(compiled(lines)))
+            record(name, "debug binary MB", os.path.getsize(os.path.join(target, "debug", binary)) / 1e6)
+            print(f"run {run} {name:>5} debug    CPU {cpu:6.1f} s  wall {wall:6.1f} s  peak {peak:5.0f} MiB  "
+                  f"crates {len(compiled(lines))}", flush=True)
+        if "edit" in steps:
+            os.utime(os.path.join(programs_dir, name, "src", "main.rs"))
+            cpu, wall, _, lines = cargo(name, "build", target)
+            reran = [line for line in lines if "build-script-build" in line and "Running" in line]
+            record(name, "edit cpu", cpu)
+            record(name, "edit wall", wall)
+            notes[name] = f"recompiled: {', '.join(compiled(lines)) or 'nothing'}; build scripts rerun: {len(reran)}"
+            print(f"run {run} {name:>5} edit     CPU {cpu:6.1f} s  wall {wall:6.1f} s  {notes[name]}", flush=True)
+        if "release" in steps:
+            subprocess.run(["rm", "-rf", target], check=True)
+            cpu, wall, _, _ = cargo(name, "build", target, release=True)
+            record(name, "release cpu", cpu)
+            record(name, "release wall", wall)
+            record(name, "release binary MB", os.path.getsize(os.path.join(target, "release", binary)) / 1e6)
+            print(f"run {run} {name:>5} release  CPU {cpu:6.1f} s  wall {wall:6.1f} s", flush=True)
+        if "check" in steps:
+            subprocess.run(["rm", "-rf", target], check=True)
+            cpu, wall, _, _ = cargo(name, "check", target)
+            record(name, "check cpu", cpu)
+            record(name, "check wall", wall)
+            print(f"run {run} {name:>5} check    CPU {cpu:6.1f} s  wall {wall:6.1f} s", flush=True)
+        subprocess.run(["rm", "-rf", target], check=True)
+
+figures = [f for f in ["debug cpu", "debug wall", "release cpu", "release wall", "check cpu", "check wall",
+                       "edit cpu", "edit wall", "debug binary MB", "release binary MB", "peak MiB", "crates"]
+           if ("bare", f) in results]
+median = {key: statistics.median(values) for key, values in results.items()}
+print(f"\nmedians of {runs} run(s)")
+print(f"{'':<18}{'bare':>9}{'floor':>9}{'crate':>9}   crate/floor  floor/bare  crate/bare  crate-floor")
+for figure in figures:
+    bare, floor, crate = (median[(name, figure)] for name, _ in PROGRAMS)
+    print(f"{figure:<18}{bare:9.1f}{floor:9.1f}{crate:9.1f}   {crate/floor:10.2f}x {floor/bare:10.2f}x"
+          f" {crate/bare:10.2f}x {crate-floor:+11.1f}")
+for name, note in notes.items():
+    print(f"edit main.rs, {name}: {note}")
 PY
