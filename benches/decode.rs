@@ -105,7 +105,7 @@ fn compare<T: DeserializeOwned>(name: &str, bytes: &[u8], objects: usize, iterat
         sliced / floor
     );
     println!(
-        "  typed through serde_path_to_error {:>4.2} µs {:>6.2}x  {:>5} allocations (the client's decode before)",
+        "  typed through serde_path_to_error {:>4.2} µs {:>6.2}x  {:>5} allocations (tracking paths, as once done)",
         per(traced),
         traced / floor,
         traced_allocs / objects

@@ -8,6 +8,7 @@ use std::path::Path;
 
 /// Bottom first.
 const LAYERS: &[&[&str]] = &[
+    &["random"],
     &["types", "de", "form", "message", "retry"],
     &["error"],
     &["client"],

@@ -47,6 +47,7 @@ mod error;
 pub mod form;
 mod message;
 mod pagination;
+mod random;
 mod request;
 mod retry;
 mod types;

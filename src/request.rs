@@ -21,7 +21,6 @@
 //! ```
 
 use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -31,25 +30,36 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::client::Client;
+use crate::de::BodyError;
 use crate::error::{redact_serde_message, ApiError, DecodeError, Error, ErrorResponse};
 use crate::form::{self, FormError, Pairs};
-use crate::retry;
 use crate::types::Redacted;
+use crate::{random, retry};
 
 /// The longest idempotency key Stripe accepts.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
 /// A call to Stripe, ready to send: `.await` it, or set its options first.
+///
+/// Only decoding depends on `T`, through a function chosen where the request is made (in this
+/// crate, for the generated endpoints): sending is compiled once here, and a program that
+/// awaits a request does not compile the response type's `Deserialize` again.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Request<T> {
-    pub(crate) client: Client,
-    pub(crate) method: Method,
-    pub(crate) path: String,
+    call: Call,
+    decode: fn(&[u8]) -> Result<T, BodyError>,
+}
+
+/// What is sent: everything about a request but its response type.
+#[derive(Clone)]
+struct Call {
+    client: Client,
+    method: Method,
+    path: String,
     /// The query and form body as pairs (encoded when sent), or why the params could not be
     /// encoded.
-    pub(crate) params: Result<Params, FormError>,
-    pub(crate) options: Options,
-    response: PhantomData<fn() -> T>,
+    params: Result<Params, FormError>,
+    options: Options,
 }
 
 /// A request's parameters as data.
@@ -86,14 +96,7 @@ pub struct ResponseMeta {
 
 impl<T> Clone for Request<T> {
     fn clone(&self) -> Self {
-        Request {
-            client: self.client.clone(),
-            method: self.method.clone(),
-            path: self.path.clone(),
-            params: self.params.clone(),
-            options: self.options.clone(),
-            response: PhantomData,
-        }
+        Request { call: self.call.clone(), decode: self.decode }
     }
 }
 
@@ -101,10 +104,10 @@ impl<T> std::fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The query and body may hold personal data: only the method and path are shown.
         // The idempotency key may embed a user's identifier: only whether there is one.
-        let options = &self.options;
+        let Call { method, path, options, .. } = &self.call;
         f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("path", &self.path)
+            .field("method", method)
+            .field("path", path)
             .field("idempotency_key", &options.idempotency_key.as_ref().map(|_| Redacted))
             .field("stripe_account", &options.stripe_account)
             .field("timeout", &options.timeout)
@@ -114,39 +117,35 @@ impl<T> std::fmt::Debug for Request<T> {
 }
 
 impl<T> Request<T> {
-    pub(crate) fn new(client: Client, method: Method, path: String, params: Result<Params, FormError>) -> Self {
-        Request { client, method, path, params, options: Options::default(), response: PhantomData }
-    }
-
     /// The `Idempotency-Key` of this POST and its retries (1 to 255 characters), instead of a
     /// fresh UUID. Stripe replays the first response to a key for 24 hours, so never reuse one
     /// across different operations.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.options.idempotency_key = Some(key.into());
+        self.call.options.idempotency_key = Some(key.into());
         self
     }
 
     /// Acts for a connected account (`Stripe-Account`), instead of the client's default.
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
-        self.options.stripe_account = Some(account.into());
+        self.call.options.stripe_account = Some(account.into());
         self
     }
 
     /// The time each attempt may take, instead of the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        self.call.options.timeout = Some(timeout);
         self
     }
 
     /// How many times this call is retried, instead of the client's setting (0 turns retries off).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
+        self.call.options.max_retries = Some(retries);
         self
     }
 
     /// The value of the first query parameter named `key`, as given.
     pub(crate) fn query_value(&self, key: &str) -> Option<&str> {
-        let params = self.params.as_ref().ok()?;
+        let params = self.call.params.as_ref().ok()?;
         params.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
@@ -154,7 +153,7 @@ impl<T> Request<T> {
     /// end (the paginator's cursors).
     pub(crate) fn with_query(&self, remove: &[&str], add: Option<(&str, &str)>) -> Self {
         let mut request = self.clone();
-        if let Ok(params) = &mut request.params {
+        if let Ok(params) = &mut request.call.params {
             params.query.retain(|(key, _)| !remove.contains(&key.as_str()));
             params.query.extend(add.map(|(key, value)| (key.to_string(), value.to_string())));
         }
@@ -165,22 +164,27 @@ impl<T> Request<T> {
 impl Client {
     /// `GET path?query`. The generated functions call these; they also reach endpoints the
     /// generated code lacks.
-    pub fn get<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
+    pub fn get<T: DeserializeOwned>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
         self.send(Method::GET, path, query, None::<&()>)
     }
 
     /// `POST path` with a form body.
-    pub fn post<T>(&self, path: impl Into<String>, form: &(impl Serialize + ?Sized)) -> Request<T> {
+    pub fn post<T: DeserializeOwned>(&self, path: impl Into<String>, form: &(impl Serialize + ?Sized)) -> Request<T> {
         self.send(Method::POST, path, &(), Some(form))
     }
 
     /// `DELETE path?query`.
-    pub fn delete<T>(&self, path: impl Into<String>, query: &(impl Serialize + ?Sized)) -> Request<T> {
+    pub fn delete<T: DeserializeOwned>(
+        &self,
+        path: impl Into<String>,
+        query: &(impl Serialize + ?Sized),
+    ) -> Request<T> {
         self.send(Method::DELETE, path, query, None::<&()>)
     }
 
-    /// Any method, with a query and an optional form body.
-    pub fn send<T>(
+    /// Any method, with a query and an optional form body. `T`'s `Deserialize` is compiled
+    /// where this is called.
+    pub fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         path: impl Into<String>,
@@ -189,15 +193,19 @@ impl Client {
     ) -> Request<T> {
         let params =
             form::pairs(query).and_then(|query| Ok(Params { query, body: body.map(form::pairs).transpose()? }));
-        Request::new(self.clone(), method, path.into(), params)
+        let call = Call { client: self.clone(), method, path: path.into(), params, options: Options::default() };
+        Request { call, decode: crate::de::from_body::<T> }
     }
 }
 
-impl<T: DeserializeOwned> Request<T> {
+impl<T> Request<T> {
     /// Sends the request and returns the decoded body with the response's [`ResponseMeta`].
     pub async fn with_meta(self) -> Result<(T, ResponseMeta), Error> {
-        let response = self.execute().await?;
-        let value = decode(&response)?;
+        let response = self.call.execute().await?;
+        let value = match response.success() {
+            Ok(body) => (self.decode)(body).map_err(|e| response.decode_error(&e))?,
+            Err(error) => return Err(error),
+        };
         Ok((value, response.meta))
     }
 
@@ -207,7 +215,7 @@ impl<T: DeserializeOwned> Request<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for Request<T> {
+impl<T: Send + 'static> IntoFuture for Request<T> {
     type Output = Result<T, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
 
@@ -234,11 +242,19 @@ enum Body {
     Redirect,
 }
 
-impl<T> Request<T> {
+/// The sending future, boxed so that it is compiled here, once, and not in each program that
+/// awaits a request.
+type Sending = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send>>;
+
+impl Call {
+    fn execute(self) -> Sending {
+        Box::pin(self.attempts())
+    }
+
     /// Sends with retries as Stripe's SDKs do, one idempotency key for every attempt.
-    async fn execute(self) -> Result<Response, Error> {
+    async fn attempts(self) -> Result<Response, Error> {
         let (idempotency_key, stripe_account) = self.checked_headers()?;
-        let Request { client, method, path, params, options, .. } = self;
+        let Call { client, method, path, params, options } = self;
         let params = params.map_err(Error::Encode)?;
         let (query, body) = (form::join(&params.query), params.body.map(|body| form::join(&body)));
         let setup = client.setup()?;
@@ -311,7 +327,7 @@ impl<T> Request<T> {
                 )))
             }
             (Some(key), true) => Some(header_value(key, "the idempotency key")?),
-            (None, true) => Some(header_value(&uuid::Uuid::new_v4().to_string(), "the idempotency key")?),
+            (None, true) => Some(header_value(&random::uuid_v4(), "the idempotency key")?),
             (None, false) => None,
         };
         let account = self.options.stripe_account.as_deref().or(self.client.stripe_account());
@@ -388,33 +404,44 @@ async fn send_traced(request: reqwest::RequestBuilder, limit: usize, _: &Method,
     send_once(request, limit).await
 }
 
-/// The body of a success, or Stripe's error as [`Error::Api`]; anything else is a decode error.
-fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
-    let ResponseMeta { status, request_id, .. } = &response.meta;
-    let body = &response.body;
-    if (200..300).contains(status) {
-        // The fast path; only a body that fails is decoded again to learn where it failed.
-        if let Ok(value) = crate::de::from_body(body) {
-            return Ok(value);
+impl Response {
+    /// The body of a success, or Stripe's error as [`Error::Api`]; an error body that is not
+    /// Stripe's is a decode error.
+    fn success(&self) -> Result<&[u8], Error> {
+        let ResponseMeta { status, request_id, .. } = &self.meta;
+        let body = &self.body;
+        if (200..300).contains(status) {
+            return Ok(body);
         }
-        let mut de = serde_json::Deserializer::from_slice(body);
-        return serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let reason = redact_serde_message(&e.inner().to_string());
-            let path = e.path().to_string();
-            Error::Decode(Box::new(DecodeError::new(*status, request_id.clone(), path, reason, body)))
-        });
+        match serde_json::from_slice::<ErrorResponse>(body) {
+            Ok(ErrorResponse { error }) => Err(Error::Api(Box::new(ApiError {
+                status: *status,
+                request_id: request_id.clone(),
+                stripe_should_retry: self.should_retry,
+                error,
+            }))),
+            Err(e) => {
+                let reason = format!("not a Stripe error body: {}", redact_serde_message(&e.to_string()));
+                Err(Error::Decode(Box::new(DecodeError::new(*status, request_id.clone(), ".".into(), reason, body))))
+            }
+        }
     }
-    match serde_json::from_slice::<ErrorResponse>(body) {
-        Ok(ErrorResponse { error }) => Err(Error::Api(Box::new(ApiError {
-            status: *status,
-            request_id: request_id.clone(),
-            stripe_should_retry: response.should_retry,
-            error,
-        }))),
-        Err(e) => {
-            let reason = format!("not a Stripe error body: {}", redact_serde_message(&e.to_string()));
-            Err(Error::Decode(Box::new(DecodeError::new(*status, request_id.clone(), ".".into(), reason, body))))
-        }
+
+    /// A success body that did not decode: why (without the values it quotes) and where, read
+    /// from where decoding stopped.
+    fn decode_error(&self, error: &BodyError) -> Error {
+        let reason = match error {
+            BodyError::NotUtf8 { at } => format!("the body is not UTF-8 (byte {at})"),
+            BodyError::Json(e) => redact_serde_message(&e.to_string()),
+        };
+        let path = error.path(&self.body);
+        Error::Decode(Box::new(DecodeError::new(
+            self.meta.status,
+            self.meta.request_id.clone(),
+            path,
+            reason,
+            &self.body,
+        )))
     }
 }
 
@@ -434,7 +461,7 @@ mod tests {
         let request: Request<()> = Client::new("sk_test_123").get("/v1/x", &query);
         assert_eq!(request.query_value("starting_after"), Some("vs 1&x"), "as given, not encoded");
         let next = request.with_query(&["starting_after", "ending_before"], Some(("starting_after", "vs 2/y")));
-        let params = next.params.as_ref().unwrap();
+        let params = next.call.params.as_ref().unwrap();
         assert_eq!(form::join(&params.query), "limit=3&status=verified&starting_after=vs%202%2Fy");
         assert!(params.body.is_none());
     }

@@ -35,7 +35,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 /// `min(0.5 s · 2^attempt, 5 s)`, times a random factor in [0.5, 1], never under 0.5 s.
 pub(crate) fn delay(attempt: u32) -> Duration {
     let base = (0.5 * 2f64.powi(attempt.min(16) as i32)).min(5.0);
-    let jittered = base * (0.5 + fastrand::f64() * 0.5);
+    let jittered = base * (0.5 + crate::random::unit() * 0.5);
     Duration::from_secs_f64(jittered.max(0.5))
 }
 

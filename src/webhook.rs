@@ -248,7 +248,10 @@ impl<'de> Deserialize<'de> for EventObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let object = serde_json::Value::deserialize(deserializer)?;
         if object.get("object").and_then(serde_json::Value::as_str) == Some(SESSION_OBJECT) {
-            if let Ok(session) = VerificationSession::deserialize(&object) {
+            // Decoded from its text by the client's own decoder, so the session's `Deserialize`
+            // is compiled for one reader, not a second time for `&Value`.
+            let text = serde_json::to_vec(&object).map_err(serde::de::Error::custom)?;
+            if let Ok(session) = crate::de::from_body::<VerificationSession>(&text) {
                 return Ok(EventObject::VerificationSession(Box::new(session)));
             }
         }
