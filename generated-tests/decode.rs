@@ -82,7 +82,7 @@ fn collect(value: &Value, at: &mut Vec<String>, places: &mut Vec<String>) {
 
 /// The models decode through the runtime's `FromMap` instead of serde's derive: from an object
 /// only, with the derive's errors for a missing, repeated or mistyped field, unknown keys
-/// skipped, and from any deserializer, not only the client's reader.
+/// skipped, and from a `serde_json::Value` as from the client's reader.
 #[test]
 fn a_model_decodes_from_an_object_with_the_errors_serde_derive_gives() {
     let fixture: Value = serde_json::from_str(include_str!("fixtures/verification_session.json")).unwrap();

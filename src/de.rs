@@ -27,7 +27,9 @@ pub fn from_str_value<'de, D: Deserializer<'de>, T>(deserializer: D, from: fn(&s
 
 /// A model decoded from a JSON object, field by field: the generated models' `Deserialize`
 /// (through [`from_map`]). Unlike serde's derive, it takes no array for a struct, so no model
-/// compiles a sequence visitor it never uses, and keys are matched by one shared search.
+/// compiles a sequence visitor it never uses, and keys are matched by one shared search. The
+/// cost: a format that writes a struct as a sequence (bincode, postcard) cannot read a model
+/// back; self-describing ones (JSON, YAML, a `serde_json::Value`, MessagePack maps) can.
 pub trait FromMap: Sized {
     /// What a wrong value was expected to be: `struct Name`, as serde's derive says.
     const EXPECTING: &'static str;
@@ -143,10 +145,9 @@ impl fmt::Debug for BodyError {
 /// Where in `body` decoding failed, as a serde path (`data[0].created`; `.` for the top), read
 /// from the error's line and column by scanning the JSON up to there. The client decodes each
 /// body once, directly; only a failure is located, and this way no type's `Deserialize` is
-/// compiled a second time to track paths. An error without a position (`EOF` reads as the end)
-/// is placed where the scan stops.
+/// compiled a second time to track paths. An error without a position is placed at the end.
 pub fn path_at(body: &[u8], error: &serde_json::Error) -> String {
-    // The position is the last byte serde_json consumed.
+    // The position is the last byte serde_json consumed (for a syntax error, the next one).
     let mut stop = offset_of(body, error.line(), error.column());
     // Whitespace read while looking ahead (for the end of an array, say) is not where the
     // value that failed is: its last byte before that is.
@@ -171,13 +172,16 @@ pub fn path_at(body: &[u8], error: &serde_json::Error) -> String {
         }
     }
     // Elements past the ones a type takes: the array is what failed, and serde_json points at
-    // the first element it did not take.
-    path_before(body, stop, message.starts_with("trailing characters"))
+    // the first element it did not take. A repeated key: the object is what failed, and
+    // serde_json points at the key.
+    let container = message.starts_with("trailing characters") || message.starts_with("duplicate field");
+    path_before(body, stop, container)
 }
 
 /// The path of the value being read at byte `stop` of `body`, or with `container`, of the
 /// array or object that byte is in.
 fn path_before(body: &[u8], stop: usize, container: bool) -> String {
+    let stop = stop.min(body.len());
     let mut frames: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < stop {
@@ -254,10 +258,12 @@ enum Frame {
     Array { index: usize },
 }
 
-/// The byte serde_json's 1-based line and column point at: the last byte it read, or the one it
-/// was looking at. Column 0 (end of input) and positions past the body read as the end.
+/// The byte serde_json's 1-based line and column point at: the column counts the bytes of the
+/// line read so far, so it is the last byte read (column 0: the newline before the line), or,
+/// for a syntax error, the one it was looking at. No position (line 0), or one past the body,
+/// reads as the end.
 fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
-    if line == 0 || column == 0 {
+    if line == 0 {
         return body.len();
     }
     let mut start = 0;
@@ -267,7 +273,7 @@ fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
             None => return body.len(),
         }
     }
-    (start + column - 1).min(body.len())
+    (start + column).saturating_sub(1).min(body.len())
 }
 
 /// The index just past the string starting at `start` (its opening quote), escapes skipped.
@@ -325,6 +331,15 @@ mod tests {
         assert_eq!(path("[{\"id\": \"vs_1\", \"metadata\": [\n  1\n]}]"), "[0].metadata", "not [0].metadata[0]");
         assert_eq!(path(r#"[{"id": "a"}, {"id": "b", "metadata": [1]}]"#), "[1].metadata", "refused at its bracket");
         assert_eq!(path(r#"[{"id": {}}]"#), "[0].id");
+        assert_eq!(path("[{\"id\":\n{}}]"), "[0].id", "a value that starts a line (column 0)");
+        assert_eq!(path("[{\"id\": \"vs_1\", \"metadata\":\n[1]}]"), "[0].metadata");
+        assert_eq!(path(r#"[{"id": "a", "id": "b"}]"#), "[0]", "a repeated key: its object");
+        assert_eq!(
+            path(
+                r#"[{"id": "a", "options": {"document": {"require_live_capture": true, "require_live_capture": true}}}]"#
+            ),
+            "[0].options.document"
+        );
         assert_eq!(
             path(r#"[{"id": "a", "options": {"document": [true, false]}}]"#),
             "[0].options.document",
@@ -343,6 +358,7 @@ mod tests {
         let error = from_body::<Vec<Session>>(body).unwrap_err();
         assert!(matches!(error, BodyError::NotUtf8 { at: 10 }), "{error:?}");
         assert_eq!(error.path(body), "[0].id");
+        assert_eq!(BodyError::NotUtf8 { at: 99 }.path(body), ".", "a position past the body is its end");
         let error = from_body::<Vec<Session>>(br#"[{"id": "jane@example.com"}, {"id": 7}]"#).unwrap_err();
         assert_eq!(format!("{error:?}"), "Json { line: 1, column: 37 }", "where, never the values");
     }

@@ -28,9 +28,9 @@ pub(crate) fn unit() -> f64 {
     (u64::from_le_bytes(bytes()) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `N` random bytes. Should the system's source ever fail, they are a digest of the time, a
-/// counter and the thread, so keys stay distinct (unpredictable no longer, but never repeated
-/// within a process).
+/// `N` random bytes. Should the system's source ever fail, they are a digest of the time, the
+/// process, the thread and a counter: unpredictable no longer, but never repeated within a
+/// process, and apart from another process's unless both read the same clock tick.
 fn bytes<const N: usize>() -> [u8; N] {
     let mut out = [0; N];
     if SystemRandom::new().fill(&mut out).is_ok() {
@@ -38,7 +38,8 @@ fn bytes<const N: usize>() -> [u8; N] {
     }
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let seed = format!("{nanos}/{}/{:?}", COUNTER.fetch_add(1, Ordering::Relaxed), std::thread::current().id());
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let seed = format!("{nanos}/{}/{:?}/{count}", std::process::id(), std::thread::current().id());
     let digest = ring::digest::digest(&ring::digest::SHA256, seed.as_bytes());
     for (byte, from) in out.iter_mut().zip(digest.as_ref().iter().cycle()) {
         *byte = *from;
