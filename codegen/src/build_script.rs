@@ -51,7 +51,8 @@ impl Generator {
     }
 
     /// [`Generator::run_build_script`] for the tables ([`Generator::render_table`]), written to
-    /// `OUT_DIR/file_name`; nothing is exported.
+    /// `OUT_DIR/file_name`; nothing is exported. Feature `table`.
+    #[cfg(feature = "table")]
     pub fn run_table_build_script(&self, file_name: &str) {
         self.build("tables", file_name, |api| self.render_table(api));
     }

@@ -5,9 +5,11 @@ mod enums;
 mod ids;
 mod operations;
 mod setters;
+#[cfg(feature = "table")]
 mod table;
 mod types;
 
+#[cfg(feature = "table")]
 pub use table::render_table;
 
 use proc_macro2::TokenStream;
