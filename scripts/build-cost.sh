@@ -7,12 +7,14 @@
 # recompiled). Then the ratios to the floor and the bare client. Needs GNU time at /usr/bin/time
 # (Debian's `time` package) and python3.
 #
-#   scripts/build-cost.sh               about 25 minutes on 2 cores
+#   scripts/build-cost.sh               15 to 25 minutes on 2 cores
 #   RUNS=1 STEPS=debug,check scripts/build-cost.sh    a quick look
 #
 # The builds go to target/build-cost (build-cost/ under $CARGO_TARGET_DIR when it is set), with
 # copies of the programs.
-# Where the time goes: `cargo build --timings --manifest-path scripts/build-cost/crate/Cargo.toml`.
+# Where the time goes, after a run (the programs' copies stay):
+#   cargo build --timings --manifest-path target/build-cost/programs/crate/Cargo.toml \
+#       --target-dir target/build-cost/timings
 set -euo pipefail
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,19 +26,41 @@ mkdir -p "$work"
 
 # The programs are built from copies under the work directory. Users depend on this crate from
 # crates.io or git, which Cargo builds without incremental compilation (it is on for path
-# dependencies only: about 2 s more CPU for our two crates in a clean debug build), so the crate
-# program's copy depends on it as git: the working tree's tracked files (`git stash create`;
-# HEAD when nothing changed), pushed to a bare repository under the work directory.
+# dependencies only: about 2 s more CPU for our crates in a clean debug build), so the crate
+# program's copy depends on it as git: a one-commit repository under the work directory that
+# holds the working tree as it is (tracked and untracked files, not ignored ones), so changes not
+# yet committed are measured, and a shallow clone or the user's git hooks do not matter. Each
+# tree measured adds a checkout of about 20 MB to Cargo's git cache ($CARGO_HOME/git).
 programs="$work/programs"
 mkdir -p "$programs"
 cp -r "$root/scripts/build-cost/bare" "$root/scripts/build-cost/floor" "$root/scripts/build-cost/crate" "$programs/"
-measured=$(git -C "$root" -c user.name=build-cost -c user.email=build-cost@localhost stash create)
-measured=${measured:-$(git -C "$root" rev-parse HEAD)}
-git init -q --bare "$work/stripe-identity.git"
-git -C "$root" push -q "$work/stripe-identity.git" "$measured:refs/heads/measured"
-sed -i "s|path = \"../../..\"|git = \"file://$work/stripe-identity.git\", branch = \"measured\"|" "$programs/crate/Cargo.toml"
-grep -q 'branch = "measured"' "$programs/crate/Cargo.toml" || { echo "the crate program's dependency was not rewritten" >&2; exit 2; }
-echo "measuring $(git -C "$root" rev-parse --short HEAD)$([ "$measured" = "$(git -C "$root" rev-parse HEAD)" ] || echo ' with uncommitted changes')" >&2
+source_copy="$work/stripe-identity"
+python3 - "$root" "$source_copy" "$programs/crate/Cargo.toml" <<'PY'
+import json, os, pathlib, shutil, subprocess, sys
+
+root, copy, manifest = sys.argv[1:4]
+listed = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                        check=True, capture_output=True).stdout.decode()
+for name in sorted(set(listed.split("\0")) - {""}):
+    source = os.path.join(root, name)
+    if not os.path.lexists(source):  # deleted, not yet committed
+        continue
+    target = os.path.join(copy, name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    shutil.copy2(source, target, follow_symlinks=False)
+text = open(manifest).read()
+path_dependency = 'path = "../../.."'
+if path_dependency not in text:
+    sys.exit(f"{manifest}: the dependency on stripe-identity is not `{path_dependency}`")
+url = pathlib.Path(copy).resolve().as_uri()
+open(manifest, "w").write(text.replace(path_dependency, f'git = {json.dumps(url)}, branch = "measured"'))
+PY
+git -C "$source_copy" init -q -b measured
+git -C "$source_copy" add -A
+git -C "$source_copy" -c user.name=build-cost -c user.email=build-cost@localhost -c commit.gpgsign=false \
+    commit -q --no-verify -m "the tree measured"
+changes=$(git -C "$root" status --porcelain | head -c1)
+echo "measuring $(git -C "$root" rev-parse --short HEAD)${changes:+ with changes not committed}" >&2
 
 # The programs build with the workspace's versions of everything; download before timing.
 for program in bare floor crate; do

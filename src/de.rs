@@ -183,22 +183,28 @@ pub fn path_at(body: &[u8], error: &serde_json::Error) -> String {
 fn path_before(body: &[u8], stop: usize, container: bool) -> String {
     let stop = stop.min(body.len());
     let mut frames: Vec<Frame> = Vec::new();
+    // Levels below the deepest kept frame: counted, not kept, so a body of brackets (which
+    // serde_json never parsed so deep when it is not UTF-8) costs no memory per bracket.
+    let mut deeper = 0usize;
     let mut i = 0;
     while i < stop {
         match body[i] {
             b'"' => {
                 let end = string_end(body, i);
-                if let Some(Frame::Object { key, after_colon: false }) = frames.last_mut() {
+                if let (0, Some(Frame::Object { key, after_colon: false })) = (deeper, frames.last_mut()) {
                     *key = Some(i..end.min(body.len()));
                 }
                 i = end;
                 continue;
             }
+            b'{' | b'[' if frames.len() == MAX_PATH_FRAMES => deeper += 1,
             b'{' => frames.push(Frame::Object { key: None, after_colon: false }),
             b'[' => frames.push(Frame::Array { index: 0 }),
+            b'}' | b']' if deeper > 0 => deeper -= 1,
             b'}' | b']' => {
                 frames.pop();
             }
+            _ if deeper > 0 => {}
             b':' => {
                 if let Some(Frame::Object { after_colon, .. }) = frames.last_mut() {
                     *after_colon = true;
@@ -216,7 +222,8 @@ fn path_before(body: &[u8], stop: usize, container: bool) -> String {
     // An error on a closing bracket is about that object or array (a missing field, a wrong
     // length): its own key or index is not part of the path. (Past `stop`: it is in a string.)
     let closing = i == stop && matches!(body.get(stop), Some(b'}' | b']'));
-    let named = frames.len() - usize::from((closing || container) && !frames.is_empty());
+    let innermost_kept = deeper == 0 && !frames.is_empty();
+    let named = frames.len() - usize::from((closing || container) && innermost_kept);
     let mut path = String::new();
     for frame in &frames[..named] {
         match frame {
@@ -251,6 +258,9 @@ fn path_before(body: &[u8], stop: usize, container: bool) -> String {
 
 /// A path longer than this (a body nested deep, or a long map key) is cut.
 const MAX_PATH_BYTES: usize = 512;
+
+/// The levels of nesting a path names at most (serde_json stops at 128).
+const MAX_PATH_FRAMES: usize = 512;
 
 /// An object or array the scan is inside: the key (its bytes, quotes included) or index being read.
 enum Frame {
@@ -359,6 +369,18 @@ mod tests {
         assert!(matches!(error, BodyError::NotUtf8 { at: 10 }), "{error:?}");
         assert_eq!(error.path(body), "[0].id");
         assert_eq!(BodyError::NotUtf8 { at: 99 }.path(body), ".", "a position past the body is its end");
+        let mut deep = b"[".repeat(100_000);
+        deep.extend_from_slice(b"\xff");
+        let error = from_body::<Vec<Session>>(&deep).unwrap_err();
+        assert_eq!(error.path(&deep), format!("{}[0…", "[0]".repeat(170)), "the outer levels only, cut");
+        let mut closed = b"[".repeat(600);
+        closed.extend_from_slice(&b"]".repeat(599));
+        closed.extend_from_slice(b",\xff]");
+        assert_eq!(
+            from_body::<Vec<Session>>(&closed).unwrap_err().path(&closed),
+            "[1]",
+            "levels past the kept ones close"
+        );
         let error = from_body::<Vec<Session>>(br#"[{"id": "jane@example.com"}, {"id": 7}]"#).unwrap_err();
         assert_eq!(format!("{error:?}"), "Json { line: 1, column: 37 }", "where, never the values");
     }
