@@ -33,17 +33,24 @@ mkdir -p "$work"
 # tree measured adds a checkout of about 20 MB to Cargo's git cache ($CARGO_HOME/git).
 programs="$work/programs"
 mkdir -p "$programs"
-cp -r "$root/scripts/build-cost/bare" "$root/scripts/build-cost/floor" "$root/scripts/build-cost/crate" "$programs/"
+for program in bare floor crate; do
+    mkdir -p "$programs/$program"
+    cp -r "$root/scripts/build-cost/$program/Cargo.toml" "$root/scripts/build-cost/$program/src" "$programs/$program/"
+    if [ -f "$root/scripts/build-cost/$program/build.rs" ]; then
+        cp "$root/scripts/build-cost/$program/build.rs" "$programs/$program/"
+    fi
+done
 source_copy="$work/stripe-identity"
 python3 - "$root" "$source_copy" "$programs/crate/Cargo.toml" <<'PY'
 import json, os, pathlib, shutil, subprocess, sys
 
 root, copy, manifest = sys.argv[1:4]
 listed = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                        check=True, capture_output=True).stdout.decode()
-for name in sorted(set(listed.split("\0")) - {""}):
+                        check=True, capture_output=True).stdout
+for name in sorted(set(map(os.fsdecode, listed.split(b"\0"))) - {""}):
     source = os.path.join(root, name)
-    if not os.path.lexists(source):  # deleted, not yet committed
+    # Deleted and not yet committed, or a directory (a nested repository, or a file replaced by one).
+    if not os.path.lexists(source) or (os.path.isdir(source) and not os.path.islink(source)):
         continue
     target = os.path.join(copy, name)
     os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -56,10 +63,11 @@ url = pathlib.Path(copy).resolve().as_uri()
 open(manifest, "w").write(text.replace(path_dependency, f'git = {json.dumps(url)}, branch = "measured"'))
 PY
 git -C "$source_copy" init -q -b measured
-git -C "$source_copy" add -A
+# Forced: a tracked file that an ignore pattern matches is part of the tree all the same.
+git -C "$source_copy" add -A -f
 git -C "$source_copy" -c user.name=build-cost -c user.email=build-cost@localhost -c commit.gpgsign=false \
-    commit -q --no-verify -m "the tree measured"
-changes=$(git -C "$root" status --porcelain | head -c1)
+    -c core.hooksPath=/dev/null commit -q --no-verify -m "the tree measured"
+changes=$(git -C "$root" status --porcelain)
 echo "measuring $(git -C "$root" rev-parse --short HEAD)${changes:+ with changes not committed}" >&2
 
 # The programs build with the workspace's versions of everything; download before timing.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error, MapAccess, Visitor};
+use serde::de::{Deserializer, Error, Visitor};
 
 /// Decodes a JSON string through `from` without allocating a `String` for it: how the
 /// generated open enums decode (only an unlisted value allocates, for `Unrecognized`).
@@ -23,86 +23,6 @@ pub fn from_str_value<'de, D: Deserializer<'de>, T>(deserializer: D, from: fn(&s
     }
 
     deserializer.deserialize_str(StrVisitor(from, PhantomData))
-}
-
-/// A model decoded from a JSON object, field by field: the generated models' `Deserialize`
-/// (through [`from_map`]). Unlike serde's derive, it takes no array for a struct, so no model
-/// compiles a sequence visitor it never uses, and keys are matched by one shared search. The
-/// cost: a format that writes a struct as a sequence (bincode, postcard) cannot read a model
-/// back; self-describing ones (JSON, YAML, a `serde_json::Value`, MessagePack maps) can.
-pub trait FromMap: Sized {
-    /// What a wrong value was expected to be: `struct Name`, as serde's derive says.
-    const EXPECTING: &'static str;
-    /// The fields' JSON keys, sorted: a key's index is what [`FromMap::from_map`] matches on.
-    const FIELDS: &'static [&'static str];
-
-    /// Reads the object's entries; a key not in [`FromMap::FIELDS`] is skipped.
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
-}
-
-/// `Deserialize::deserialize` of a [`FromMap`] model.
-pub fn from_map<'de, D: Deserializer<'de>, T: FromMap>(deserializer: D) -> Result<T, D::Error> {
-    struct MapVisitor<T>(PhantomData<T>);
-
-    impl<'de, T: FromMap> Visitor<'de> for MapVisitor<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(T::EXPECTING)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::from_map(map)
-        }
-    }
-
-    deserializer.deserialize_map(MapVisitor(PhantomData))
-}
-
-/// The index of a key in a model's sorted [`FromMap::FIELDS`], or `None` for a key it lacks.
-pub struct FieldIndex(pub &'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for FieldIndex {
-    type Value = Option<usize>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
-        deserializer.deserialize_identifier(self)
-    }
-}
-
-impl Visitor<'_> for FieldIndex {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: Error>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.binary_search(&key).ok())
-    }
-
-    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Option<usize>, E> {
-        Ok(self.0.binary_search_by(|name| name.as_bytes().cmp(key)).ok())
-    }
-}
-
-/// Reads the value of the field named `name` into `slot`; a second one is an error, as with
-/// serde's derive.
-pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// A required field's value, or serde's `missing field` error.
-pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// Decodes a response body with one reader, serde_json's `&str` one: the body is checked as

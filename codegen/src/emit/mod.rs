@@ -1,6 +1,5 @@
 //! IR → Rust source. Knows nothing of OpenAPI: only the IR and how the runtime is called.
 
-mod decode;
 mod enums;
 mod ids;
 mod operations;
