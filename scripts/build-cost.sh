@@ -25,7 +25,7 @@ rm -rf "$work"
 mkdir -p "$work"
 
 # The programs are built from copies under the work directory. Users depend on this crate from
-# crates.io or git, which Cargo builds without incremental compilation (it is on for path
+# the registry or git, which Cargo builds without incremental compilation (it is on for path
 # dependencies only: about 2 s more CPU for our crates in a clean debug build), so the crate
 # program's copy depends on it as git: a one-commit repository under the work directory that
 # holds the working tree as it is (tracked and untracked files, not ignored ones), so changes not
