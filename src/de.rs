@@ -3,7 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserializer, Error, Visitor};
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 
 /// Decodes a JSON string through `from` without allocating a `String` for it: how the
 /// generated open enums decode (only an unlisted value allocates, for `Unrecognized`).
@@ -23,6 +23,116 @@ pub fn from_str_value<'de, D: Deserializer<'de>, T>(deserializer: D, from: fn(&s
     }
 
     deserializer.deserialize_str(StrVisitor(from, PhantomData))
+}
+
+/// A model decoded from a JSON object, field by field: the generated models' `Deserialize`
+/// (through [`from_map`]). Unlike serde's derive, it takes no array for a struct, so no model
+/// compiles a sequence visitor it never uses, nor a key visitor of its own: each model matches
+/// the object's [`Key`]s in one `match`. The cost: a format that writes a struct as a sequence
+/// (bincode, postcard) cannot read a model back; self-describing ones (JSON, YAML, a
+/// `serde_json::Value`, MessagePack maps) can.
+pub trait FromMap: Sized {
+    /// What a wrong value was expected to be: `struct Name`, as serde's derive says.
+    const EXPECTING: &'static str;
+
+    /// Reads the object's entries; a key the model does not have is skipped.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of a [`FromMap`] model.
+pub fn from_map<'de, D: Deserializer<'de>, T: FromMap>(deserializer: D) -> Result<T, D::Error> {
+    struct MapVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: FromMap> Visitor<'de> for MapVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+
+    deserializer.deserialize_map(MapVisitor(PhantomData))
+}
+
+/// An object's key, as a model's [`FromMap::from_map`] matches it: borrowed from the input
+/// where the reader lends it (serde_json's, for a key without escapes), so matching allocates
+/// nothing; copied only where the reader cannot lend it.
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(key) => key,
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(key))
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key))
+    }
+
+    /// A key that is not UTF-8 (no JSON reader gives one) matches no field: its invalid bytes
+    /// become U+FFFD, which no field's name has.
+    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(String::from_utf8_lossy(key).into_owned()))
+    }
+
+    fn visit_borrowed_bytes<E: Error>(self, key: &'de [u8]) -> Result<Key<'de>, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => Ok(Key::Borrowed(key)),
+            Err(_) => self.visit_bytes(key),
+        }
+    }
+}
+
+/// Reads the value of the field named `name` into `slot`; a second one is an error, as with
+/// serde's derive.
+pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required field's value, or serde's `missing field` error.
+pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// Decodes a response body with one reader, serde_json's `&str` one: the body is checked as

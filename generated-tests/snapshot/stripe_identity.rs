@@ -113,7 +113,7 @@ pub fn redact_verification_session(
     let path = format!("/v1/identity/verification_sessions/{session}/redact");
     client.post(path, params)
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// City, district, suburb, town, or village.
@@ -134,6 +134,49 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for Address {
+    const EXPECTING: &'static str = "struct Address";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_city: Option<Option<String>> = None;
+        let mut f_country: Option<Option<String>> = None;
+        let mut f_line1: Option<Option<String>> = None;
+        let mut f_line2: Option<Option<String>> = None;
+        let mut f_postal_code: Option<Option<String>> = None;
+        let mut f_state: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "city" => crate::de::field(&mut map, &mut f_city, "city")?,
+                "country" => crate::de::field(&mut map, &mut f_country, "country")?,
+                "line1" => crate::de::field(&mut map, &mut f_line1, "line1")?,
+                "line2" => crate::de::field(&mut map, &mut f_line2, "line2")?,
+                "postal_code" => {
+                    crate::de::field(&mut map, &mut f_postal_code, "postal_code")?
+                }
+                "state" => crate::de::field(&mut map, &mut f_state, "state")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            city: f_city.flatten(),
+            country: f_country.flatten(),
+            line1: f_line1.flatten(),
+            line2: f_line2.flatten(),
+            postal_code: f_postal_code.flatten(),
+            state: f_state.flatten(),
+        })
+    }
 }
 impl Address {
     /// A value with every optional field left out and every required one at a
@@ -1517,7 +1560,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionType {
 /// Each VerificationReport contains a copy of any data collected by the user as well as reference IDs which can be used to access collected images through the [FileUpload](https://docs.stripe.com/api/files) API. To configure and create VerificationReports, use the [VerificationSession](https://docs.stripe.com/api/identity/verification_sessions) API.
 ///
 /// Related guide: [Accessing verification results](https://docs.stripe.com/identity/verification-sessions#results).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReport {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
@@ -1557,6 +1600,89 @@ pub struct VerificationReport {
     /// ID of the VerificationSession that created this report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_session: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReport {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReport {
+    const EXPECTING: &'static str = "struct VerificationReport";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_client_reference_id: Option<Option<String>> = None;
+        let mut f_created: Option<crate::Timestamp> = None;
+        let mut f_document: Option<Option<VerificationReportDocument>> = None;
+        let mut f_email: Option<Option<VerificationReportEmail>> = None;
+        let mut f_id: Option<VerificationReportId> = None;
+        let mut f_id_number: Option<Option<VerificationReportIdNumber>> = None;
+        let mut f_livemode: Option<bool> = None;
+        let mut f_object: Option<VerificationReportObject> = None;
+        let mut f_options: Option<Option<VerificationReportOptions>> = None;
+        let mut f_phone: Option<Option<VerificationReportPhone>> = None;
+        let mut f_selfie: Option<Option<VerificationReportSelfie>> = None;
+        let mut f_type_: Option<VerificationReportType> = None;
+        let mut f_verification_flow: Option<Option<String>> = None;
+        let mut f_verification_session: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "client_reference_id" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_client_reference_id,
+                        "client_reference_id",
+                    )?
+                }
+                "created" => crate::de::field(&mut map, &mut f_created, "created")?,
+                "document" => crate::de::field(&mut map, &mut f_document, "document")?,
+                "email" => crate::de::field(&mut map, &mut f_email, "email")?,
+                "id" => crate::de::field(&mut map, &mut f_id, "id")?,
+                "id_number" => crate::de::field(&mut map, &mut f_id_number, "id_number")?,
+                "livemode" => crate::de::field(&mut map, &mut f_livemode, "livemode")?,
+                "object" => crate::de::field(&mut map, &mut f_object, "object")?,
+                "options" => crate::de::field(&mut map, &mut f_options, "options")?,
+                "phone" => crate::de::field(&mut map, &mut f_phone, "phone")?,
+                "selfie" => crate::de::field(&mut map, &mut f_selfie, "selfie")?,
+                "type" => crate::de::field(&mut map, &mut f_type_, "type")?,
+                "verification_flow" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_verification_flow,
+                        "verification_flow",
+                    )?
+                }
+                "verification_session" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_verification_session,
+                        "verification_session",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            client_reference_id: f_client_reference_id.flatten(),
+            created: crate::de::required(f_created, "created")?,
+            document: f_document.flatten(),
+            email: f_email.flatten(),
+            id: crate::de::required(f_id, "id")?,
+            id_number: f_id_number.flatten(),
+            livemode: crate::de::required(f_livemode, "livemode")?,
+            object: crate::de::required(f_object, "object")?,
+            options: f_options.flatten(),
+            phone: f_phone.flatten(),
+            selfie: f_selfie.flatten(),
+            type_: crate::de::required(f_type_, "type")?,
+            verification_flow: f_verification_flow.flatten(),
+            verification_session: f_verification_session.flatten(),
+        })
+    }
 }
 impl VerificationReport {
     /// A value with every optional field left out and every required one at a
@@ -1692,7 +1818,7 @@ impl crate::Object for VerificationReport {
     }
 }
 /// Result from a document check
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocument {
     /// Address as it appears in the document.
@@ -1740,6 +1866,100 @@ pub struct VerificationReportDocument {
     /// Sex as it appears in the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed_sex: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocument {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportDocument {
+    const EXPECTING: &'static str = "struct VerificationReportDocument";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_address: Option<Option<Address>> = None;
+        let mut f_dob: Option<Option<VerificationReportDocumentDob>> = None;
+        let mut f_error: Option<Option<VerificationReportDocumentError>> = None;
+        let mut f_expiration_date: Option<
+            Option<VerificationReportDocumentExpirationDate>,
+        > = None;
+        let mut f_files: Option<Option<Vec<String>>> = None;
+        let mut f_first_name: Option<Option<String>> = None;
+        let mut f_issued_date: Option<Option<VerificationReportDocumentIssuedDate>> = None;
+        let mut f_issuing_country: Option<Option<String>> = None;
+        let mut f_last_name: Option<Option<String>> = None;
+        let mut f_number: Option<Option<String>> = None;
+        let mut f_sex: Option<Option<VerificationReportDocumentSex>> = None;
+        let mut f_status: Option<VerificationReportDocumentStatus> = None;
+        let mut f_type_: Option<Option<VerificationReportDocumentType>> = None;
+        let mut f_unparsed_place_of_birth: Option<Option<String>> = None;
+        let mut f_unparsed_sex: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "address" => crate::de::field(&mut map, &mut f_address, "address")?,
+                "dob" => crate::de::field(&mut map, &mut f_dob, "dob")?,
+                "error" => crate::de::field(&mut map, &mut f_error, "error")?,
+                "expiration_date" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_expiration_date,
+                        "expiration_date",
+                    )?
+                }
+                "files" => crate::de::field(&mut map, &mut f_files, "files")?,
+                "first_name" => {
+                    crate::de::field(&mut map, &mut f_first_name, "first_name")?
+                }
+                "issued_date" => {
+                    crate::de::field(&mut map, &mut f_issued_date, "issued_date")?
+                }
+                "issuing_country" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_issuing_country,
+                        "issuing_country",
+                    )?
+                }
+                "last_name" => crate::de::field(&mut map, &mut f_last_name, "last_name")?,
+                "number" => crate::de::field(&mut map, &mut f_number, "number")?,
+                "sex" => crate::de::field(&mut map, &mut f_sex, "sex")?,
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                "type" => crate::de::field(&mut map, &mut f_type_, "type")?,
+                "unparsed_place_of_birth" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_unparsed_place_of_birth,
+                        "unparsed_place_of_birth",
+                    )?
+                }
+                "unparsed_sex" => {
+                    crate::de::field(&mut map, &mut f_unparsed_sex, "unparsed_sex")?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            address: f_address.flatten(),
+            dob: f_dob.flatten(),
+            error: f_error.flatten(),
+            expiration_date: f_expiration_date.flatten(),
+            files: f_files.flatten(),
+            first_name: f_first_name.flatten(),
+            issued_date: f_issued_date.flatten(),
+            issuing_country: f_issuing_country.flatten(),
+            last_name: f_last_name.flatten(),
+            number: f_number.flatten(),
+            sex: f_sex.flatten(),
+            status: crate::de::required(f_status, "status")?,
+            type_: f_type_.flatten(),
+            unparsed_place_of_birth: f_unparsed_place_of_birth.flatten(),
+            unparsed_sex: f_unparsed_sex.flatten(),
+        })
+    }
 }
 impl VerificationReportDocument {
     /// A value with every optional field left out and every required one at a
@@ -1879,7 +2099,7 @@ impl std::fmt::Debug for VerificationReportDocument {
     }
 }
 /// Point in Time
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentDob {
     /// Numerical day between 1 and 31.
@@ -1891,6 +2111,38 @@ pub struct VerificationReportDocumentDob {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentDob {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportDocumentDob {
+    const EXPECTING: &'static str = "struct VerificationReportDocumentDob";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_day: Option<Option<i64>> = None;
+        let mut f_month: Option<Option<i64>> = None;
+        let mut f_year: Option<Option<i64>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "day" => crate::de::field(&mut map, &mut f_day, "day")?,
+                "month" => crate::de::field(&mut map, &mut f_month, "month")?,
+                "year" => crate::de::field(&mut map, &mut f_year, "year")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            day: f_day.flatten(),
+            month: f_month.flatten(),
+            year: f_year.flatten(),
+        })
+    }
 }
 impl VerificationReportDocumentDob {
     /// A value with every optional field left out and every required one at a
@@ -1933,7 +2185,7 @@ impl std::fmt::Debug for VerificationReportDocumentDob {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1942,6 +2194,35 @@ pub struct VerificationReportDocumentError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportDocumentError {
+    const EXPECTING: &'static str = "struct VerificationReportDocumentError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationReportDocumentErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationReportDocumentError {
     /// A value with every optional field left out and every required one at a
@@ -2029,7 +2310,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentErrorCode {
     }
 }
 /// Point in Time
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentExpirationDate {
     /// Numerical day between 1 and 31.
@@ -2041,6 +2322,38 @@ pub struct VerificationReportDocumentExpirationDate {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentExpirationDate {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportDocumentExpirationDate {
+    const EXPECTING: &'static str = "struct VerificationReportDocumentExpirationDate";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_day: Option<Option<i64>> = None;
+        let mut f_month: Option<Option<i64>> = None;
+        let mut f_year: Option<Option<i64>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "day" => crate::de::field(&mut map, &mut f_day, "day")?,
+                "month" => crate::de::field(&mut map, &mut f_month, "month")?,
+                "year" => crate::de::field(&mut map, &mut f_year, "year")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            day: f_day.flatten(),
+            month: f_month.flatten(),
+            year: f_year.flatten(),
+        })
+    }
 }
 impl VerificationReportDocumentExpirationDate {
     /// A value with every optional field left out and every required one at a
@@ -2084,7 +2397,7 @@ impl std::fmt::Debug for VerificationReportDocumentExpirationDate {
     }
 }
 /// Point in Time
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentIssuedDate {
     /// Numerical day between 1 and 31.
@@ -2096,6 +2409,38 @@ pub struct VerificationReportDocumentIssuedDate {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentIssuedDate {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportDocumentIssuedDate {
+    const EXPECTING: &'static str = "struct VerificationReportDocumentIssuedDate";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_day: Option<Option<i64>> = None;
+        let mut f_month: Option<Option<i64>> = None;
+        let mut f_year: Option<Option<i64>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "day" => crate::de::field(&mut map, &mut f_day, "day")?,
+                "month" => crate::de::field(&mut map, &mut f_month, "month")?,
+                "year" => crate::de::field(&mut map, &mut f_year, "year")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            day: f_day.flatten(),
+            month: f_month.flatten(),
+            year: f_year.flatten(),
+        })
+    }
 }
 impl VerificationReportDocumentIssuedDate {
     /// A value with every optional field left out and every required one at a
@@ -2297,7 +2642,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentType {
     }
 }
 /// Result from a email check
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportEmail {
     /// Email to be verified.
@@ -2308,6 +2653,38 @@ pub struct VerificationReportEmail {
     pub error: Option<VerificationReportEmailError>,
     /// Status of this `email` check.
     pub status: VerificationReportEmailStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportEmail {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportEmail {
+    const EXPECTING: &'static str = "struct VerificationReportEmail";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_email: Option<Option<String>> = None;
+        let mut f_error: Option<Option<VerificationReportEmailError>> = None;
+        let mut f_status: Option<VerificationReportEmailStatus> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "email" => crate::de::field(&mut map, &mut f_email, "email")?,
+                "error" => crate::de::field(&mut map, &mut f_error, "error")?,
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            email: f_email.flatten(),
+            error: f_error.flatten(),
+            status: crate::de::required(f_status, "status")?,
+        })
+    }
 }
 impl VerificationReportEmail {
     /// A value with every optional field left out and every required one at a
@@ -2350,7 +2727,7 @@ impl std::fmt::Debug for VerificationReportEmail {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportEmailError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -2359,6 +2736,35 @@ pub struct VerificationReportEmailError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportEmailError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportEmailError {
+    const EXPECTING: &'static str = "struct VerificationReportEmailError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationReportEmailErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationReportEmailError {
     /// A value with every optional field left out and every required one at a
@@ -2547,7 +2953,7 @@ impl PartialEq<&str> for VerificationReportId {
     }
 }
 /// Result from an id_number check
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumber {
     /// Date of birth.
@@ -2570,6 +2976,56 @@ pub struct VerificationReportIdNumber {
     pub last_name: Option<String>,
     /// Status of this `id_number` check.
     pub status: VerificationReportIdNumberStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumber {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportIdNumber {
+    const EXPECTING: &'static str = "struct VerificationReportIdNumber";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_dob: Option<Option<VerificationReportIdNumberDob>> = None;
+        let mut f_error: Option<Option<VerificationReportIdNumberError>> = None;
+        let mut f_first_name: Option<Option<String>> = None;
+        let mut f_id_number: Option<Option<String>> = None;
+        let mut f_id_number_type: Option<
+            Option<VerificationReportIdNumberIdNumberType>,
+        > = None;
+        let mut f_last_name: Option<Option<String>> = None;
+        let mut f_status: Option<VerificationReportIdNumberStatus> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "dob" => crate::de::field(&mut map, &mut f_dob, "dob")?,
+                "error" => crate::de::field(&mut map, &mut f_error, "error")?,
+                "first_name" => {
+                    crate::de::field(&mut map, &mut f_first_name, "first_name")?
+                }
+                "id_number" => crate::de::field(&mut map, &mut f_id_number, "id_number")?,
+                "id_number_type" => {
+                    crate::de::field(&mut map, &mut f_id_number_type, "id_number_type")?
+                }
+                "last_name" => crate::de::field(&mut map, &mut f_last_name, "last_name")?,
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            dob: f_dob.flatten(),
+            error: f_error.flatten(),
+            first_name: f_first_name.flatten(),
+            id_number: f_id_number.flatten(),
+            id_number_type: f_id_number_type.flatten(),
+            last_name: f_last_name.flatten(),
+            status: crate::de::required(f_status, "status")?,
+        })
+    }
 }
 impl VerificationReportIdNumber {
     /// A value with every optional field left out and every required one at a
@@ -2644,7 +3100,7 @@ impl std::fmt::Debug for VerificationReportIdNumber {
     }
 }
 /// Point in Time
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumberDob {
     /// Numerical day between 1 and 31.
@@ -2656,6 +3112,38 @@ pub struct VerificationReportIdNumberDob {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberDob {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportIdNumberDob {
+    const EXPECTING: &'static str = "struct VerificationReportIdNumberDob";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_day: Option<Option<i64>> = None;
+        let mut f_month: Option<Option<i64>> = None;
+        let mut f_year: Option<Option<i64>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "day" => crate::de::field(&mut map, &mut f_day, "day")?,
+                "month" => crate::de::field(&mut map, &mut f_month, "month")?,
+                "year" => crate::de::field(&mut map, &mut f_year, "year")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            day: f_day.flatten(),
+            month: f_month.flatten(),
+            year: f_year.flatten(),
+        })
+    }
 }
 impl VerificationReportIdNumberDob {
     /// A value with every optional field left out and every required one at a
@@ -2698,7 +3186,7 @@ impl std::fmt::Debug for VerificationReportIdNumberDob {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumberError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -2707,6 +3195,35 @@ pub struct VerificationReportIdNumberError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportIdNumberError {
+    const EXPECTING: &'static str = "struct VerificationReportIdNumberError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationReportIdNumberErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationReportIdNumberError {
     /// A value with every optional field left out and every required one at a
@@ -2938,13 +3455,42 @@ impl<'de> serde::Deserialize<'de> for VerificationReportObject {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<VerificationReportOptionsDocument>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<VerificationReportOptionsIdNumber>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportOptions {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportOptions {
+    const EXPECTING: &'static str = "struct VerificationReportOptions";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_document: Option<Option<VerificationReportOptionsDocument>> = None;
+        let mut f_id_number: Option<Option<VerificationReportOptionsIdNumber>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "document" => crate::de::field(&mut map, &mut f_document, "document")?,
+                "id_number" => crate::de::field(&mut map, &mut f_id_number, "id_number")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            document: f_document.flatten(),
+            id_number: f_id_number.flatten(),
+        })
+    }
 }
 impl VerificationReportOptions {
     /// A value with every optional field left out and every required one at a
@@ -2978,7 +3524,7 @@ impl Default for VerificationReportOptions {
         Self::new()
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -2993,6 +3539,63 @@ pub struct VerificationReportOptionsDocument {
     /// Capture a face image and perform a [selfie check](https://docs.stripe.com/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://docs.stripe.com/identity/selfie).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocument {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportOptionsDocument {
+    const EXPECTING: &'static str = "struct VerificationReportOptionsDocument";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_allowed_types: Option<
+            Option<Vec<VerificationReportOptionsDocumentAllowedTypes>>,
+        > = None;
+        let mut f_require_id_number: Option<Option<bool>> = None;
+        let mut f_require_live_capture: Option<Option<bool>> = None;
+        let mut f_require_matching_selfie: Option<Option<bool>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_types" => {
+                    crate::de::field(&mut map, &mut f_allowed_types, "allowed_types")?
+                }
+                "require_id_number" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_id_number,
+                        "require_id_number",
+                    )?
+                }
+                "require_live_capture" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_live_capture,
+                        "require_live_capture",
+                    )?
+                }
+                "require_matching_selfie" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_matching_selfie,
+                        "require_matching_selfie",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            allowed_types: f_allowed_types.flatten(),
+            require_id_number: f_require_id_number.flatten(),
+            require_live_capture: f_require_live_capture.flatten(),
+            require_matching_selfie: f_require_matching_selfie.flatten(),
+        })
+    }
 }
 impl VerificationReportOptionsDocument {
     /// A value with every optional field left out and every required one at a
@@ -3087,9 +3690,27 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocumentAllowedTy
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptionsIdNumber {}
+impl<'de> serde::Deserialize<'de> for VerificationReportOptionsIdNumber {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportOptionsIdNumber {
+    const EXPECTING: &'static str = "struct VerificationReportOptionsIdNumber";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(Self {})
+    }
+}
 impl VerificationReportOptionsIdNumber {
     /// A value with every optional field left out and every required one at a
     /// placeholder (empty, zero, `false` or the first value), for tests; set what
@@ -3104,7 +3725,7 @@ impl Default for VerificationReportOptionsIdNumber {
     }
 }
 /// Result from a phone check
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportPhone {
     /// Details on the verification error. Present when status is `unverified`.
@@ -3115,6 +3736,38 @@ pub struct VerificationReportPhone {
     pub phone: Option<String>,
     /// Status of this `phone` check.
     pub status: VerificationReportPhoneStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportPhone {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportPhone {
+    const EXPECTING: &'static str = "struct VerificationReportPhone";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_error: Option<Option<VerificationReportPhoneError>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_status: Option<VerificationReportPhoneStatus> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "error" => crate::de::field(&mut map, &mut f_error, "error")?,
+                "phone" => crate::de::field(&mut map, &mut f_phone, "phone")?,
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            error: f_error.flatten(),
+            phone: f_phone.flatten(),
+            status: crate::de::required(f_status, "status")?,
+        })
+    }
 }
 impl VerificationReportPhone {
     /// A value with every optional field left out and every required one at a
@@ -3157,7 +3810,7 @@ impl std::fmt::Debug for VerificationReportPhone {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportPhoneError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -3166,6 +3819,35 @@ pub struct VerificationReportPhoneError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportPhoneError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportPhoneError {
+    const EXPECTING: &'static str = "struct VerificationReportPhoneError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationReportPhoneErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationReportPhoneError {
     /// A value with every optional field left out and every required one at a
@@ -3293,7 +3975,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportPhoneStatus {
     }
 }
 /// Result from a selfie check
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportSelfie {
     /// ID of the [File](https://docs.stripe.com/api/files) holding the image of the identity document used in this check.
@@ -3307,6 +3989,41 @@ pub struct VerificationReportSelfie {
     pub selfie: Option<String>,
     /// Status of this `selfie` check.
     pub status: VerificationReportSelfieStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportSelfie {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportSelfie {
+    const EXPECTING: &'static str = "struct VerificationReportSelfie";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_document: Option<Option<String>> = None;
+        let mut f_error: Option<Option<VerificationReportSelfieError>> = None;
+        let mut f_selfie: Option<Option<String>> = None;
+        let mut f_status: Option<VerificationReportSelfieStatus> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "document" => crate::de::field(&mut map, &mut f_document, "document")?,
+                "error" => crate::de::field(&mut map, &mut f_error, "error")?,
+                "selfie" => crate::de::field(&mut map, &mut f_selfie, "selfie")?,
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            document: f_document.flatten(),
+            error: f_error.flatten(),
+            selfie: f_selfie.flatten(),
+            status: crate::de::required(f_status, "status")?,
+        })
+    }
 }
 impl VerificationReportSelfie {
     /// A value with every optional field left out and every required one at a
@@ -3356,7 +4073,7 @@ impl std::fmt::Debug for VerificationReportSelfie {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportSelfieError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -3365,6 +4082,35 @@ pub struct VerificationReportSelfieError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportSelfieError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationReportSelfieError {
+    const EXPECTING: &'static str = "struct VerificationReportSelfieError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationReportSelfieErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationReportSelfieError {
     /// A value with every optional field left out and every required one at a
@@ -3555,7 +4301,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
 /// A VerificationSession transitions through [multiple statuses](https://docs.stripe.com/identity/how-sessions-work) throughout its lifetime as it progresses through the verification flow. The VerificationSession contains the user's verified data after verification checks are complete.
 ///
 /// Related guide: [The Verification Sessions API](https://docs.stripe.com/identity/verification-sessions)
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSession {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
@@ -3611,6 +4357,139 @@ pub struct VerificationSession {
     /// The user’s verified data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_outputs: Option<VerificationSessionVerifiedOutputs>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSession {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSession {
+    const EXPECTING: &'static str = "struct VerificationSession";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_client_reference_id: Option<Option<String>> = None;
+        let mut f_client_secret: Option<Option<String>> = None;
+        let mut f_created: Option<crate::Timestamp> = None;
+        let mut f_id: Option<VerificationSessionId> = None;
+        let mut f_last_error: Option<Option<VerificationSessionLastError>> = None;
+        let mut f_last_verification_report: Option<
+            Option<crate::Expandable<VerificationReport>>,
+        > = None;
+        let mut f_livemode: Option<bool> = None;
+        let mut f_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+        let mut f_object: Option<VerificationSessionObject> = None;
+        let mut f_options: Option<Option<VerificationSessionOptions>> = None;
+        let mut f_provided_details: Option<Option<VerificationSessionProvidedDetails>> = None;
+        let mut f_redaction: Option<Option<VerificationSessionRedaction>> = None;
+        let mut f_related_customer: Option<Option<String>> = None;
+        let mut f_related_customer_account: Option<Option<String>> = None;
+        let mut f_related_person: Option<Option<VerificationSessionRelatedPerson>> = None;
+        let mut f_status: Option<VerificationSessionStatus> = None;
+        let mut f_type_: Option<VerificationSessionType> = None;
+        let mut f_url: Option<Option<String>> = None;
+        let mut f_verification_flow: Option<Option<String>> = None;
+        let mut f_verified_outputs: Option<Option<VerificationSessionVerifiedOutputs>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "client_reference_id" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_client_reference_id,
+                        "client_reference_id",
+                    )?
+                }
+                "client_secret" => {
+                    crate::de::field(&mut map, &mut f_client_secret, "client_secret")?
+                }
+                "created" => crate::de::field(&mut map, &mut f_created, "created")?,
+                "id" => crate::de::field(&mut map, &mut f_id, "id")?,
+                "last_error" => {
+                    crate::de::field(&mut map, &mut f_last_error, "last_error")?
+                }
+                "last_verification_report" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_last_verification_report,
+                        "last_verification_report",
+                    )?
+                }
+                "livemode" => crate::de::field(&mut map, &mut f_livemode, "livemode")?,
+                "metadata" => crate::de::field(&mut map, &mut f_metadata, "metadata")?,
+                "object" => crate::de::field(&mut map, &mut f_object, "object")?,
+                "options" => crate::de::field(&mut map, &mut f_options, "options")?,
+                "provided_details" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_provided_details,
+                        "provided_details",
+                    )?
+                }
+                "redaction" => crate::de::field(&mut map, &mut f_redaction, "redaction")?,
+                "related_customer" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_related_customer,
+                        "related_customer",
+                    )?
+                }
+                "related_customer_account" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_related_customer_account,
+                        "related_customer_account",
+                    )?
+                }
+                "related_person" => {
+                    crate::de::field(&mut map, &mut f_related_person, "related_person")?
+                }
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                "type" => crate::de::field(&mut map, &mut f_type_, "type")?,
+                "url" => crate::de::field(&mut map, &mut f_url, "url")?,
+                "verification_flow" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_verification_flow,
+                        "verification_flow",
+                    )?
+                }
+                "verified_outputs" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_verified_outputs,
+                        "verified_outputs",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            client_reference_id: f_client_reference_id.flatten(),
+            client_secret: f_client_secret.flatten(),
+            created: crate::de::required(f_created, "created")?,
+            id: crate::de::required(f_id, "id")?,
+            last_error: f_last_error.flatten(),
+            last_verification_report: f_last_verification_report.flatten(),
+            livemode: crate::de::required(f_livemode, "livemode")?,
+            metadata: crate::de::required(f_metadata, "metadata")?,
+            object: crate::de::required(f_object, "object")?,
+            options: f_options.flatten(),
+            provided_details: f_provided_details.flatten(),
+            redaction: f_redaction.flatten(),
+            related_customer: f_related_customer.flatten(),
+            related_customer_account: f_related_customer_account.flatten(),
+            related_person: f_related_person.flatten(),
+            status: crate::de::required(f_status, "status")?,
+            type_: crate::de::required(f_type_, "type")?,
+            url: f_url.flatten(),
+            verification_flow: f_verification_flow.flatten(),
+            verified_outputs: f_verified_outputs.flatten(),
+        })
+    }
 }
 impl VerificationSession {
     /// A value with every optional field left out and every required one at a
@@ -3870,7 +4749,7 @@ impl PartialEq<&str> for VerificationSessionId {
     }
 }
 /// Shows last VerificationSession error
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionLastError {
     /// A short machine-readable string giving the reason for the verification or user-session failure.
@@ -3879,6 +4758,35 @@ pub struct VerificationSessionLastError {
     /// A message that explains the reason for verification or user-session failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionLastError {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionLastError {
+    const EXPECTING: &'static str = "struct VerificationSessionLastError";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_code: Option<Option<VerificationSessionLastErrorCode>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "code" => crate::de::field(&mut map, &mut f_code, "code")?,
+                "reason" => crate::de::field(&mut map, &mut f_reason, "reason")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: f_code.flatten(),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl VerificationSessionLastError {
     /// A value with every optional field left out and every required one at a
@@ -4073,7 +4981,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4086,6 +4994,44 @@ pub struct VerificationSessionOptions {
     pub matching: Option<VerificationSessionOptionsMatching>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<VerificationSessionOptionsPhone>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptions {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptions {
+    const EXPECTING: &'static str = "struct VerificationSessionOptions";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_document: Option<Option<VerificationSessionOptionsDocument>> = None;
+        let mut f_email: Option<Option<VerificationSessionOptionsEmail>> = None;
+        let mut f_id_number: Option<Option<VerificationSessionOptionsIdNumber>> = None;
+        let mut f_matching: Option<Option<VerificationSessionOptionsMatching>> = None;
+        let mut f_phone: Option<Option<VerificationSessionOptionsPhone>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "document" => crate::de::field(&mut map, &mut f_document, "document")?,
+                "email" => crate::de::field(&mut map, &mut f_email, "email")?,
+                "id_number" => crate::de::field(&mut map, &mut f_id_number, "id_number")?,
+                "matching" => crate::de::field(&mut map, &mut f_matching, "matching")?,
+                "phone" => crate::de::field(&mut map, &mut f_phone, "phone")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            document: f_document.flatten(),
+            email: f_email.flatten(),
+            id_number: f_id_number.flatten(),
+            matching: f_matching.flatten(),
+            phone: f_phone.flatten(),
+        })
+    }
 }
 impl VerificationSessionOptions {
     /// A value with every optional field left out and every required one at a
@@ -4140,7 +5086,7 @@ impl Default for VerificationSessionOptions {
         Self::new()
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -4155,6 +5101,63 @@ pub struct VerificationSessionOptionsDocument {
     /// Capture a face image and perform a [selfie check](https://docs.stripe.com/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://docs.stripe.com/identity/selfie).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocument {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptionsDocument {
+    const EXPECTING: &'static str = "struct VerificationSessionOptionsDocument";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_allowed_types: Option<
+            Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
+        > = None;
+        let mut f_require_id_number: Option<Option<bool>> = None;
+        let mut f_require_live_capture: Option<Option<bool>> = None;
+        let mut f_require_matching_selfie: Option<Option<bool>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "allowed_types" => {
+                    crate::de::field(&mut map, &mut f_allowed_types, "allowed_types")?
+                }
+                "require_id_number" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_id_number,
+                        "require_id_number",
+                    )?
+                }
+                "require_live_capture" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_live_capture,
+                        "require_live_capture",
+                    )?
+                }
+                "require_matching_selfie" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_matching_selfie,
+                        "require_matching_selfie",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            allowed_types: f_allowed_types.flatten(),
+            require_id_number: f_require_id_number.flatten(),
+            require_live_capture: f_require_live_capture.flatten(),
+            require_matching_selfie: f_require_matching_selfie.flatten(),
+        })
+    }
 }
 impl VerificationSessionOptionsDocument {
     /// A value with every optional field left out and every required one at a
@@ -4249,12 +5252,44 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocumentAllowedT
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsEmail {
     /// Request one time password verification of `provided_details.email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_verification: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsEmail {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptionsEmail {
+    const EXPECTING: &'static str = "struct VerificationSessionOptionsEmail";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_require_verification: Option<Option<bool>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "require_verification" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_verification,
+                        "require_verification",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            require_verification: f_require_verification.flatten(),
+        })
+    }
 }
 impl VerificationSessionOptionsEmail {
     /// A value with every optional field left out and every required one at a
@@ -4274,9 +5309,27 @@ impl Default for VerificationSessionOptionsEmail {
         Self::new()
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsIdNumber {}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsIdNumber {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptionsIdNumber {
+    const EXPECTING: &'static str = "struct VerificationSessionOptionsIdNumber";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(Self {})
+    }
+}
 impl VerificationSessionOptionsIdNumber {
     /// A value with every optional field left out and every required one at a
     /// placeholder (empty, zero, `false` or the first value), for tests; set what
@@ -4290,7 +5343,7 @@ impl Default for VerificationSessionOptionsIdNumber {
         Self::new()
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsMatching {
     /// Strictness of the DOB matching policy to apply.
@@ -4299,6 +5352,35 @@ pub struct VerificationSessionOptionsMatching {
     /// Strictness of the name matching policy to apply.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<VerificationSessionOptionsMatchingName>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsMatching {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptionsMatching {
+    const EXPECTING: &'static str = "struct VerificationSessionOptionsMatching";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_dob: Option<Option<VerificationSessionOptionsMatchingDob>> = None;
+        let mut f_name: Option<Option<VerificationSessionOptionsMatchingName>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "dob" => crate::de::field(&mut map, &mut f_dob, "dob")?,
+                "name" => crate::de::field(&mut map, &mut f_name, "name")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            dob: f_dob.flatten(),
+            name: f_name.flatten(),
+        })
+    }
 }
 impl VerificationSessionOptionsMatching {
     /// A value with every optional field left out and every required one at a
@@ -4423,12 +5505,44 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsMatchingName {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsPhone {
     /// Request one time password verification of `provided_details.phone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_verification: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsPhone {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionOptionsPhone {
+    const EXPECTING: &'static str = "struct VerificationSessionOptionsPhone";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_require_verification: Option<Option<bool>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "require_verification" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_require_verification,
+                        "require_verification",
+                    )?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            require_verification: f_require_verification.flatten(),
+        })
+    }
 }
 impl VerificationSessionOptionsPhone {
     /// A value with every optional field left out and every required one at a
@@ -4448,7 +5562,7 @@ impl Default for VerificationSessionOptionsPhone {
         Self::new()
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionProvidedDetails {
     /// Email of user being verified
@@ -4457,6 +5571,35 @@ pub struct VerificationSessionProvidedDetails {
     /// Phone number of user being verified
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionProvidedDetails {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionProvidedDetails {
+    const EXPECTING: &'static str = "struct VerificationSessionProvidedDetails";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_email: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "email" => crate::de::field(&mut map, &mut f_email, "email")?,
+                "phone" => crate::de::field(&mut map, &mut f_phone, "phone")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            email: f_email.flatten(),
+            phone: f_phone.flatten(),
+        })
+    }
 }
 impl VerificationSessionProvidedDetails {
     /// A value with every optional field left out and every required one at a
@@ -4489,11 +5632,37 @@ impl std::fmt::Debug for VerificationSessionProvidedDetails {
             .finish_non_exhaustive()
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionRedaction {
     /// Indicates whether this object and its related objects have been redacted or not.
     pub status: VerificationSessionRedactionStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionRedaction {
+    const EXPECTING: &'static str = "struct VerificationSessionRedaction";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_status: Option<VerificationSessionRedactionStatus> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "status" => crate::de::field(&mut map, &mut f_status, "status")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            status: crate::de::required(f_status, "status")?,
+        })
+    }
 }
 impl VerificationSessionRedaction {
     /// A value with every optional field left out and every required one at a
@@ -4569,13 +5738,42 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionRelatedPerson {
     /// Token referencing the associated Account of the related Person resource.
     pub account: String,
     /// Token referencing the related Person resource.
     pub person: String,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionRelatedPerson {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionRelatedPerson {
+    const EXPECTING: &'static str = "struct VerificationSessionRelatedPerson";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_account: Option<String> = None;
+        let mut f_person: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "account" => crate::de::field(&mut map, &mut f_account, "account")?,
+                "person" => crate::de::field(&mut map, &mut f_person, "person")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            account: crate::de::required(f_account, "account")?,
+            person: crate::de::required(f_person, "person")?,
+        })
+    }
 }
 impl VerificationSessionRelatedPerson {
     /// A value with every optional field left out and every required one at a
@@ -4717,7 +5915,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionType {
         crate::de::from_str_value(deserializer, |value: &str| Self::from(value))
     }
 }
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionVerifiedOutputs {
     /// The user's verified address.
@@ -4753,6 +5951,76 @@ pub struct VerificationSessionVerifiedOutputs {
     /// The user's verified sex as it appears in the document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed_sex: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputs {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionVerifiedOutputs {
+    const EXPECTING: &'static str = "struct VerificationSessionVerifiedOutputs";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_address: Option<Option<Address>> = None;
+        let mut f_dob: Option<Option<VerificationSessionVerifiedOutputsDob>> = None;
+        let mut f_email: Option<Option<String>> = None;
+        let mut f_first_name: Option<Option<String>> = None;
+        let mut f_id_number: Option<Option<String>> = None;
+        let mut f_id_number_type: Option<
+            Option<VerificationSessionVerifiedOutputsIdNumberType>,
+        > = None;
+        let mut f_last_name: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_sex: Option<Option<VerificationSessionVerifiedOutputsSex>> = None;
+        let mut f_unparsed_place_of_birth: Option<Option<String>> = None;
+        let mut f_unparsed_sex: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "address" => crate::de::field(&mut map, &mut f_address, "address")?,
+                "dob" => crate::de::field(&mut map, &mut f_dob, "dob")?,
+                "email" => crate::de::field(&mut map, &mut f_email, "email")?,
+                "first_name" => {
+                    crate::de::field(&mut map, &mut f_first_name, "first_name")?
+                }
+                "id_number" => crate::de::field(&mut map, &mut f_id_number, "id_number")?,
+                "id_number_type" => {
+                    crate::de::field(&mut map, &mut f_id_number_type, "id_number_type")?
+                }
+                "last_name" => crate::de::field(&mut map, &mut f_last_name, "last_name")?,
+                "phone" => crate::de::field(&mut map, &mut f_phone, "phone")?,
+                "sex" => crate::de::field(&mut map, &mut f_sex, "sex")?,
+                "unparsed_place_of_birth" => {
+                    crate::de::field(
+                        &mut map,
+                        &mut f_unparsed_place_of_birth,
+                        "unparsed_place_of_birth",
+                    )?
+                }
+                "unparsed_sex" => {
+                    crate::de::field(&mut map, &mut f_unparsed_sex, "unparsed_sex")?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            address: f_address.flatten(),
+            dob: f_dob.flatten(),
+            email: f_email.flatten(),
+            first_name: f_first_name.flatten(),
+            id_number: f_id_number.flatten(),
+            id_number_type: f_id_number_type.flatten(),
+            last_name: f_last_name.flatten(),
+            phone: f_phone.flatten(),
+            sex: f_sex.flatten(),
+            unparsed_place_of_birth: f_unparsed_place_of_birth.flatten(),
+            unparsed_sex: f_unparsed_sex.flatten(),
+        })
+    }
 }
 impl VerificationSessionVerifiedOutputs {
     /// A value with every optional field left out and every required one at a
@@ -4864,7 +6132,7 @@ impl std::fmt::Debug for VerificationSessionVerifiedOutputs {
     }
 }
 /// Point in Time
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionVerifiedOutputsDob {
     /// Numerical day between 1 and 31.
@@ -4876,6 +6144,38 @@ pub struct VerificationSessionVerifiedOutputsDob {
     /// The four-digit year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputsDob {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::de::from_map(deserializer)
+    }
+}
+impl crate::de::FromMap for VerificationSessionVerifiedOutputsDob {
+    const EXPECTING: &'static str = "struct VerificationSessionVerifiedOutputsDob";
+    fn from_map<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f_day: Option<Option<i64>> = None;
+        let mut f_month: Option<Option<i64>> = None;
+        let mut f_year: Option<Option<i64>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "day" => crate::de::field(&mut map, &mut f_day, "day")?,
+                "month" => crate::de::field(&mut map, &mut f_month, "month")?,
+                "year" => crate::de::field(&mut map, &mut f_year, "year")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            day: f_day.flatten(),
+            month: f_month.flatten(),
+            year: f_year.flatten(),
+        })
+    }
 }
 impl VerificationSessionVerifiedOutputsDob {
     /// A value with every optional field left out and every required one at a

@@ -1,5 +1,6 @@
 //! IR → Rust source. Knows nothing of OpenAPI: only the IR and how the runtime is called.
 
+mod decode;
 mod enums;
 mod ids;
 mod operations;

@@ -53,7 +53,15 @@ impl Emitter<'_> {
         if sent && s.fields.iter().all(Field::optional) {
             derives.push(quote!(Default));
         }
-        derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
+        derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
+        // What is sent keeps serde's derive (the fake reads params with it); what is only
+        // received decodes through the runtime, with less code per model.
+        let decode = if sent {
+            derives.push(quote!(serde::Deserialize));
+            None
+        } else {
+            Some(self.map_deserialize(name, &s.fields))
+        };
         let debug = redacts.then(|| redacted_debug(name, &s.fields, rt));
         let setters = if sent { self.setters(name, &s.fields) } else { self.model_builder(name, &s.fields) };
         let object = s.object_id.as_ref().map(|id| {
@@ -77,6 +85,7 @@ impl Emitter<'_> {
             #[derive(#(#derives),*)]
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
+            #decode
             #setters
             #debug
             #object
