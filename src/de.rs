@@ -29,8 +29,8 @@ pub fn from_str_value<'de, D: Deserializer<'de>, T>(deserializer: D, from: fn(&s
 /// (through [`from_map`]). Unlike serde's derive, it takes no array for a struct, so no model
 /// compiles a sequence visitor it never uses, nor a key visitor of its own: each model matches
 /// the object's [`Key`]s in one `match`. The cost: a format that writes a struct as a sequence
-/// (bincode, postcard) cannot read a model back; self-describing ones (JSON, YAML, a
-/// `serde_json::Value`, MessagePack maps) can.
+/// (bincode, postcard) cannot read a model back; one that writes it as a map (JSON, a
+/// `serde_json::Value`) can.
 pub trait FromMap: Sized {
     /// What a wrong value was expected to be: `struct Name`, as serde's derive says.
     const EXPECTING: &'static str;
@@ -62,7 +62,9 @@ pub fn from_map<'de, D: Deserializer<'de>, T: FromMap>(deserializer: D) -> Resul
 /// where the reader lends it (serde_json's, for a key without escapes), so matching allocates
 /// nothing; copied only where the reader cannot lend it.
 pub enum Key<'de> {
+    /// Lent by the reader: a slice of the input.
     Borrowed(&'de str),
+    /// Copied (a key with escapes) or moved (an owned `Value`'s) out of the reader.
     Owned(String),
 }
 
