@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use stripe_identity::de::path_at;
-use stripe_identity::{VerificationReport, VerificationSession};
+use stripe_identity::{VerificationReport, VerificationSession, VerificationSessionType};
 
 /// Every way a field can be wrong, at every place in a session (its report expanded) and a
 /// report, compact and pretty-printed: the path read from the position is the one
@@ -95,7 +95,7 @@ fn a_model_decodes_from_an_object_with_the_errors_serde_derive_gives() {
     let from_value = <VerificationSession as serde::Deserialize>::deserialize(&fixture).unwrap();
     assert_eq!(from_value, session, "a Value decodes as the text does");
     let from_owned: VerificationSession = serde_json::from_value(fixture.clone()).unwrap();
-    assert_eq!(from_owned, session, "an owned Value's keys are moved, not borrowed");
+    assert_eq!(from_owned, session, "an owned Value decodes as the text does");
     let escaped = text.replacen(r#""client_reference_id":"#, r#""client\u005freference_id":"#, 1);
     assert_ne!(escaped, text);
     assert_eq!(decode(&escaped).unwrap(), session, "a key with an escape matches its field");
@@ -112,6 +112,11 @@ fn a_model_decodes_from_an_object_with_the_errors_serde_derive_gives() {
     assert_eq!(decode(&absent.to_string()).unwrap().client_reference_id, None);
     absent.as_object_mut().unwrap().remove("id");
     assert!(decode(&absent.to_string()).unwrap_err().starts_with("missing field `id`"));
+    // A field whose Rust name is not its key (`type_`) is found and named by its key.
+    assert_eq!(decode(&with("type", "id_number".into())).unwrap().type_, VerificationSessionType::IdNumber);
+    let mut untyped = fixture.clone();
+    untyped.as_object_mut().unwrap().remove("type");
+    assert!(decode(&untyped.to_string()).unwrap_err().starts_with("missing field `type`"));
     let repeated = text.replacen('{', r#"{"id":"vs_other","#, 1);
     assert!(decode(&repeated).unwrap_err().starts_with("duplicate field `id`"), "{}", decode(&repeated).unwrap_err());
     assert!(decode(&with("created", "soon".into()))
